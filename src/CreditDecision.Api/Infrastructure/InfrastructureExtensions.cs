@@ -1,0 +1,24 @@
+using CreditDecision.Core.Contracts;
+
+namespace CreditDecision.Api.Infrastructure;
+
+public static class InfrastructureExtensions
+{
+    public static void AddCreditDecisionInfrastructure(this WebApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options => ContractJson.Configure(options.SerializerOptions));
+        // Malformed bodies raise BadHttpRequestException in every environment so one handler can name the field.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.AddOpenApiDocument();
+    }
+
+    public static void UseCreditDecisionInfrastructure(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApiDocument();
+    }
+}

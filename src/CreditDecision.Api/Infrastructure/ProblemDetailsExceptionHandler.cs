@@ -1,0 +1,80 @@
+using System.Text.Json;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CreditDecision.Api.Infrastructure;
+
+/// <summary>
+/// The one place where exceptions become RFC 9457 problem details. Bad input is a 400 naming each field; no
+/// exception text from rules or the framework reaches a client.
+/// </summary>
+public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var problem = exception switch
+        {
+            InvalidApplicationException invalid => Validation(invalid.Errors),
+            BadHttpRequestException { InnerException: JsonException json } =>
+                Validation(Single(JsonErrorDescriber.Describe(json, BodyType(context)))),
+            BadHttpRequestException bad => new ProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = "The request could not be read.",
+                Detail = bad.StatusCode == StatusCodes.Status400BadRequest && bad.Message.Contains("was not provided", StringComparison.Ordinal)
+                    ? "A JSON request body is required."
+                    : null,
+            },
+            RulesNotLoadedException => new ProblemDetails
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "No valid rules are loaded.",
+                Detail = "Decisions resume when a valid rules folder loads; GET /health shows the rule errors.",
+            },
+            RuleEvaluationException rule => RuleFailure(rule),
+            _ => null,
+        };
+        if (problem is null) return false;
+
+        context.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    private ProblemDetails RuleFailure(RuleEvaluationException exception)
+    {
+        LogRuleFailure(exception.Message);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status500InternalServerError,
+            Title = "A rule could not be evaluated; no decision was made.",
+            Detail = $"Ruleset '{exception.Ruleset}'{(exception.Rule is null ? "" : $", rule '{exception.Rule}'")}. The rule owners have been told through the service log.",
+            Extensions = { ["ruleset"] = exception.Ruleset, ["version"] = exception.Version, ["rule"] = exception.Rule },
+        };
+    }
+
+    private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
+        new(errors.ToDictionary())
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The application is not valid.",
+            Detail = $"{errors.Count} field(s) need attention: {string.Join(", ", errors.Keys)}.",
+        };
+
+    private static Dictionary<string, string[]> Single((string Field, string Message) error) =>
+        new() { [error.Field] = [error.Message] };
+
+    private static Type BodyType(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType ?? typeof(LoanApplication);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rule evaluation failed: {Reason}")]
+    private partial void LogRuleFailure(string reason);
+}

@@ -1,0 +1,21 @@
+using CreditDecision.Api.Decisions;
+using CreditDecision.Api.Health;
+using CreditDecision.Api.Infrastructure;
+using CreditDecision.Api.Rules;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddCreditDecisionInfrastructure();
+builder.AddRules();
+builder.AddDecisions();
+
+var app = builder.Build();
+
+app.UseCreditDecisionInfrastructure();
+app.MapDecisions();
+app.MapHealth();
+
+app.Run();
+
+/// <summary>Entry point; public so that tests can host the real application.</summary>
+public partial class Program;

@@ -1,0 +1,43 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CreditDecision.Core.Contracts;
+
+/// <summary>The JSON conventions of the public contract, shared by the API and the command-line tool.</summary>
+public static class ContractJson
+{
+    /// <summary>Serializer options for requests and responses.</summary>
+    public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions());
+
+    /// <summary>
+    /// camelCase members, kebab-case enum values, exact member names, no unknown or duplicate members and no
+    /// numbers in strings: a misspelt field must be an error, never a silently missing input.
+    /// </summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.PropertyNameCaseInsensitive = false;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowDuplicateProperties = false;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.ReadCommentHandling = JsonCommentHandling.Disallow;
+        options.MaxDepth = 32;
+        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        return options;
+    }
+
+    /// <summary>The JSON name of an enum value, e.g. <c>real-estate</c>: the same text rule expressions compare with.</summary>
+    public static string WireName<T>(T value) where T : struct, Enum => WireNames<T>.Names[Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)];
+
+    /// <summary>All JSON names of an enum, in declaration order.</summary>
+    public static IReadOnlyList<string> WireNamesOf<T>() where T : struct, Enum => WireNames<T>.Names;
+
+    private static class WireNames<T> where T : struct, Enum
+    {
+        public static readonly string[] Names =
+            [.. Enum.GetValues<T>().Select(v => JsonSerializer.Serialize(v, Options).Trim('"'))];
+    }
+}

@@ -1,0 +1,98 @@
+namespace CreditDecision.Core.Contracts;
+
+/// <summary>A complete, explained credit decision.</summary>
+public sealed record DecisionResponse
+{
+    /// <summary>Identifier of this decision (time-ordered).</summary>
+    public required Guid DecisionId { get; init; }
+
+    /// <summary>The caller's application identifier, echoed.</summary>
+    public required string ApplicationId { get; init; }
+
+    /// <summary>The business date the decision was made for.</summary>
+    public required DateOnly EvaluationDate { get; init; }
+
+    /// <summary>When the service made the decision (UTC). Not an input to any rule.</summary>
+    public required DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary><c>approve</c>, <c>refer</c> (to a credit officer) or <c>decline</c>.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>Every approval rule that fired, worst first; empty for a clean approval.</summary>
+    public required IReadOnlyList<DecisionReason> Reasons { get; init; }
+
+    /// <summary>Customer rating from the scorecard.</summary>
+    public required RatingResult Rating { get; init; }
+
+    /// <summary>Approved amount and the policy cap that bound it.</summary>
+    public required LimitResult Limit { get; init; }
+
+    /// <summary>Price and Basel risk measures of the approved amount.</summary>
+    public required PricingResult Pricing { get; init; }
+
+    /// <summary>Highest early-warning level raised at origination: green, yellow, orange or red.</summary>
+    public required string WarningLevel { get; init; }
+
+    /// <summary>Early-warning signals visible at application time.</summary>
+    public required IReadOnlyList<WarningSignal> Warnings { get; init; }
+
+    /// <summary>The exact ruleset versions this decision was made with.</summary>
+    public required IReadOnlyList<RulesetVersionRef> Rulesets { get; init; }
+
+    /// <summary>Every rule evaluated, per stage, with its result.</summary>
+    public required IReadOnlyList<StageTrace> Trace { get; init; }
+}
+
+/// <summary>Why a decision is not a clean approval.</summary>
+public sealed record DecisionReason(string Code, string Effect, string Message, string Ruleset, string Rule);
+
+/// <summary>Scorecard result.</summary>
+/// <param name="Score">Scorecard points.</param>
+/// <param name="Grade">Grade on the bank's master scale, best first (AAA .. C).</param>
+/// <param name="GradeRank">Position of the grade on the scale, 1 = best.</param>
+/// <param name="Pd">One-year probability of default of the grade, as a fraction.</param>
+public sealed record RatingResult(decimal Score, string Grade, int GradeRank, decimal Pd);
+
+/// <summary>Limit result.</summary>
+/// <param name="RequestedAmount">Amount asked for.</param>
+/// <param name="ApprovedAmount">Amount the bank will lend; 0 for a decline.</param>
+/// <param name="BindingCap">The cap that set the approved amount (<c>declined</c> for a decline).</param>
+/// <param name="Caps">Every cap that applied, with its amount.</param>
+public sealed record LimitResult(decimal RequestedAmount, decimal ApprovedAmount, string BindingCap, IReadOnlyList<LimitCap> Caps);
+
+/// <summary>One policy cap on the amount.</summary>
+public sealed record LimitCap(string Cap, decimal Amount, string Rule);
+
+/// <summary>Pricing and Basel measures.</summary>
+/// <param name="AnnualRate">Annual interest rate as a fraction, after floor and cap.</param>
+/// <param name="Components">The rate components that add up to the rate before floor and cap.</param>
+/// <param name="Pd">Probability of default used (from the rating).</param>
+/// <param name="Lgd">Loss given default for the collateral offered.</param>
+/// <param name="Ead">Exposure at default.</param>
+/// <param name="ExpectedLoss">PD x LGD x EAD.</param>
+/// <param name="RiskWeight">Basel standardised risk weight.</param>
+/// <param name="RiskWeightedAssets">EAD x risk weight.</param>
+public sealed record PricingResult(
+    decimal AnnualRate,
+    IReadOnlyList<RateComponent> Components,
+    decimal Pd,
+    decimal Lgd,
+    decimal Ead,
+    decimal ExpectedLoss,
+    decimal RiskWeight,
+    decimal RiskWeightedAssets);
+
+/// <summary>One addend of the annual rate.</summary>
+public sealed record RateComponent(string Rule, decimal Rate);
+
+/// <summary>An early-warning signal.</summary>
+public sealed record WarningSignal(string Code, string Level, string Message, string Rule);
+
+/// <summary>A ruleset version: the SHA-256 of its canonical content.</summary>
+public sealed record RulesetVersionRef(string Name, string Stage, string Version, string? Label);
+
+/// <summary>What one stage evaluated.</summary>
+public sealed record StageTrace(string Stage, string Ruleset, string Version, IReadOnlyList<RuleTrace> Rules);
+
+/// <summary>One rule's result. <c>Value</c> is the points, cap or rate it produced when it fired.</summary>
+public sealed record RuleTrace(string Rule, bool Fired, decimal? Value = null, string? Code = null);

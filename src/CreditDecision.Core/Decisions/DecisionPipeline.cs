@@ -1,0 +1,245 @@
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Rules;
+using CreditDecision.Core.Vocabulary;
+using RulesEngine.Models;
+
+namespace CreditDecision.Core.Decisions;
+
+/// <summary>
+/// Runs the stages of a decision over one snapshot: rating, approval, limit, pricing, early warning. A pure
+/// function of the snapshot and the application; the decision id and time are stamped by the caller and read by
+/// no rule, so the same input and rules always give the same decision.
+/// </summary>
+public static class DecisionPipeline
+{
+    public const string Approve = "approve";
+    public const string Refer = "refer";
+    public const string Decline = "decline";
+    public const string RequestedAmountCap = "requested-amount";
+    public const string DeclinedCap = "declined";
+
+    /// <summary>Evaluates a validated application (see <see cref="ApplicationValidator"/>).</summary>
+    public static async ValueTask<DecisionResponse> EvaluateAsync(
+        RulesetSnapshot snapshot, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt)
+    {
+        var facts = FactsBuilder.Build(application);
+        var trace = new List<StageTrace>(Stages.DecisionOrder.Count);
+
+        var rating = await RateAsync(snapshot[Stage.Rating], facts, trace);
+        var (outcome, reasons) = await ApproveAsync(snapshot[Stage.Approval], facts, trace);
+        var limit = await LimitAsync(snapshot[Stage.Limit], facts, outcome, trace);
+        var pricing = await PriceAsync(snapshot[Stage.Pricing], facts, trace);
+        var (warningLevel, warnings) = await WarnAsync(snapshot[Stage.EarlyWarning], facts, trace);
+
+        return new DecisionResponse
+        {
+            DecisionId = decisionId,
+            ApplicationId = application.ApplicationId!,
+            EvaluationDate = application.EvaluationDate!.Value,
+            DecidedAt = decidedAt,
+            Outcome = outcome,
+            Reasons = reasons,
+            Rating = rating,
+            Limit = limit,
+            Pricing = pricing,
+            WarningLevel = warningLevel,
+            Warnings = warnings,
+            Rulesets = snapshot.VersionRefs,
+            Trace = trace,
+        };
+    }
+
+    private static async ValueTask<RatingResult> RateAsync(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    {
+        var fired = await RunAsync(ruleset, facts);
+        var score = ruleset.Settings.BasePoints;
+        var rules = new RuleTrace[fired.Length];
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var rule = ruleset.Rules[i];
+            if (fired[i]) score += rule.Spec.Points;
+            rules[i] = new RuleTrace(rule.Name, fired[i], fired[i] ? rule.Spec.Points : null);
+        }
+        trace.Add(Trace(ruleset, rules));
+
+        var grades = ruleset.Settings.Grades;
+        var rank = 0;
+        while (rank < grades.Length - 1 && score < grades[rank].MinScore) rank++;
+        var grade = grades[rank];
+        facts.Rating = new RatingFacts { Score = score, Grade = grade.Grade, GradeRank = rank + 1, Pd = grade.Pd };
+        return new RatingResult(score, grade.Grade, rank + 1, grade.Pd);
+    }
+
+    private static async ValueTask<(string Outcome, IReadOnlyList<DecisionReason> Reasons)> ApproveAsync(
+        CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    {
+        var fired = await RunAsync(ruleset, facts);
+        var rules = new RuleTrace[fired.Length];
+        var declines = new List<DecisionReason>();
+        var refers = new List<DecisionReason>();
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var spec = ruleset.Rules[i].Spec;
+            rules[i] = new RuleTrace(ruleset.Rules[i].Name, fired[i], Code: fired[i] ? spec.Code : null);
+            if (!fired[i]) continue;
+            var reason = new DecisionReason(spec.Code!, spec.Effect!, spec.Message!, ruleset.Name, ruleset.Rules[i].Name);
+            (spec.Effect == Decline ? declines : refers).Add(reason);
+        }
+        trace.Add(Trace(ruleset, rules));
+
+        var outcome = declines.Count > 0 ? Decline : refers.Count > 0 ? Refer : Approve;
+        facts.Approval = new ApprovalFacts { Outcome = outcome };
+        return (outcome, [.. declines, .. refers]);
+    }
+
+    private static async ValueTask<LimitResult> LimitAsync(
+        CompiledRuleset ruleset, DecisionFacts facts, string outcome, List<StageTrace> trace)
+    {
+        var fired = await RunAsync(ruleset, facts);
+        var requested = facts.Loan.Amount;
+        var rules = new RuleTrace[fired.Length];
+        var caps = new List<LimitCap>();
+        var lowest = requested;
+        var bindingCap = RequestedAmountCap;
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var rule = ruleset.Rules[i];
+            if (!fired[i])
+            {
+                rules[i] = new RuleTrace(rule.Name, false);
+                continue;
+            }
+            var amount = Math.Max(0m, Output(ruleset, rule, facts));
+            rules[i] = new RuleTrace(rule.Name, true, amount, rule.Spec.Cap);
+            caps.Add(new LimitCap(rule.Spec.Cap!, amount, rule.Name));
+            if (amount < lowest)
+            {
+                lowest = amount;
+                bindingCap = rule.Spec.Cap!;
+            }
+        }
+        trace.Add(Trace(ruleset, rules));
+
+        var step = ruleset.Settings.RoundDownTo;
+        var approved = outcome == Decline ? 0m : step > 0m ? Math.Floor(lowest / step) * step : Math.Floor(lowest * 100m) / 100m;
+        if (outcome == Decline) bindingCap = DeclinedCap;
+        facts.Limit = new LimitFacts { ApprovedAmount = approved, BindingCap = bindingCap };
+        return new LimitResult(requested, approved, bindingCap, caps);
+    }
+
+    private static async ValueTask<PricingResult> PriceAsync(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    {
+        var fired = await RunAsync(ruleset, facts);
+        var rules = new RuleTrace[fired.Length];
+        var components = new List<RateComponent>();
+        decimal rate = 0m, floor = decimal.MinValue, cap = decimal.MaxValue;
+        decimal? lgd = null, ead = null, riskWeight = null;
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var rule = ruleset.Rules[i];
+            if (!fired[i])
+            {
+                rules[i] = new RuleTrace(rule.Name, false);
+                continue;
+            }
+            var value = Output(ruleset, rule, facts);
+            rules[i] = new RuleTrace(rule.Name, true, value);
+            switch (rule.Spec.Sets)
+            {
+                case PricingMeasure.Rate:
+                    rate += value;
+                    components.Add(new RateComponent(rule.Name, value));
+                    break;
+                case PricingMeasure.RateFloor: floor = Math.Max(floor, value); break;
+                case PricingMeasure.RateCap: cap = Math.Min(cap, value); break;
+                case PricingMeasure.Lgd: lgd ??= value; break;
+                case PricingMeasure.Ead: ead ??= value; break;
+                case PricingMeasure.RiskWeight: riskWeight ??= value; break;
+            }
+        }
+        trace.Add(Trace(ruleset, rules));
+
+        if (lgd is null) throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, "no rule set the LGD; add a rule that always fires as the last LGD rule");
+        if (riskWeight is null) throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, "no rule set the risk weight; add a rule that always fires as the last risk-weight rule");
+        var exposure = ead ?? facts.Limit!.ApprovedAmount;
+        var pd = facts.Rating!.Pd;
+        var annualRate = Math.Min(Math.Max(rate, floor), cap);
+        return new PricingResult(
+            AnnualRate: annualRate,
+            Components: components,
+            Pd: pd,
+            Lgd: lgd.Value,
+            Ead: exposure,
+            ExpectedLoss: decimal.Round(pd * lgd.Value * exposure, 2, MidpointRounding.ToEven),
+            RiskWeight: riskWeight.Value,
+            RiskWeightedAssets: decimal.Round(exposure * riskWeight.Value, 2, MidpointRounding.ToEven));
+    }
+
+    private static async ValueTask<(string Level, IReadOnlyList<WarningSignal> Warnings)> WarnAsync(
+        CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    {
+        var fired = await RunAsync(ruleset, facts);
+        var rules = new RuleTrace[fired.Length];
+        var warnings = new List<WarningSignal>();
+        var level = WarningLevel.Green;
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var rule = ruleset.Rules[i];
+            rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.Code : null);
+            if (!fired[i]) continue;
+            warnings.Add(new WarningSignal(rule.Spec.Code!, LevelName(rule.Spec.Level), rule.Spec.Message!, rule.Name));
+            if (rule.Spec.Level > level) level = rule.Spec.Level;
+        }
+        trace.Add(Trace(ruleset, rules));
+        return (LevelName(level), warnings);
+    }
+
+    public static string LevelName(WarningLevel level) => level switch
+    {
+        WarningLevel.Green => "green",
+        WarningLevel.Yellow => "yellow",
+        WarningLevel.Orange => "orange",
+        WarningLevel.Red => "red",
+        _ => throw new ArgumentOutOfRangeException(nameof(level)),
+    };
+
+    /// <summary>Runs a ruleset's workflow in RulesEngine and returns, per rule in file order, whether it fired.</summary>
+    private static async ValueTask<bool[]> RunAsync(CompiledRuleset ruleset, DecisionFacts facts)
+    {
+        var inputs = ruleset.Stage.Inputs();
+        var parameters = new RuleParameter[inputs.Count];
+        for (var i = 0; i < parameters.Length; i++) parameters[i] = new RuleParameter(inputs[i].Name, inputs[i].Read(facts)!);
+
+        var results = await ruleset.Engine.ExecuteAllRulesAsync(ruleset.Name, parameters);
+        if (results.Count != ruleset.Rules.Length)
+        {
+            throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, $"RulesEngine returned {results.Count} results for {ruleset.Rules.Length} rules");
+        }
+        var fired = new bool[results.Count];
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var result = results[i];
+            if (!string.IsNullOrEmpty(result.ExceptionMessage))
+            {
+                throw new RuleEvaluationException(ruleset.Name, ruleset.Version, ruleset.Rules[i].Name, result.ExceptionMessage);
+            }
+            fired[i] = result.IsSuccess;
+        }
+        return fired;
+    }
+
+    private static decimal Output(CompiledRuleset ruleset, CompiledRule rule, DecisionFacts facts)
+    {
+        try
+        {
+            return rule.Output!(facts);
+        }
+        catch (Exception ex) when (ex is ArithmeticException or NullReferenceException or InvalidOperationException)
+        {
+            throw new RuleEvaluationException(ruleset.Name, ruleset.Version, rule.Name, $"its Output failed: {ex.Message}");
+        }
+    }
+
+    private static StageTrace Trace(CompiledRuleset ruleset, RuleTrace[] rules) =>
+        new(ruleset.Stage.WireName(), ruleset.Name, ruleset.Version, rules);
+}

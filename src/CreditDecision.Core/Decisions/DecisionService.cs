@@ -1,0 +1,31 @@
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Core.Decisions;
+
+/// <summary>Validates an application, evaluates it on the live snapshot and stamps the decision's id and time.</summary>
+public sealed class DecisionService(RulesHost rules, TimeProvider clock)
+{
+    public async Task<DecisionResponse> DecideAsync(LoanApplication application)
+    {
+        var errors = ApplicationValidator.Validate(application);
+        if (errors.Count > 0) throw new InvalidApplicationException(errors);
+        var snapshot = rules.Current ?? throw new RulesNotLoadedException(rules.Status);
+        var now = clock.GetUtcNow();
+        return await DecisionPipeline.EvaluateAsync(snapshot, application, Guid.CreateVersion7(now), now);
+    }
+}
+
+/// <summary>The application failed validation; <see cref="Errors"/> is keyed by JSON path.</summary>
+public sealed class InvalidApplicationException(IReadOnlyDictionary<string, string[]> errors)
+    : Exception("The application is not valid.")
+{
+    public IReadOnlyDictionary<string, string[]> Errors { get; } = errors;
+}
+
+/// <summary>No valid ruleset snapshot has been loaded yet.</summary>
+public sealed class RulesNotLoadedException(RulesStatus status)
+    : Exception("No valid rules are loaded; decisions cannot be made.")
+{
+    public RulesStatus Status { get; } = status;
+}

@@ -1,0 +1,62 @@
+namespace CreditDecision.Core.Rules;
+
+/// <summary>
+/// Loads every rule file of a folder (<c>*.json</c> at its top level; cases files excluded) into a snapshot,
+/// or reports every error found. Nothing goes live unless the whole folder is valid.
+/// </summary>
+public static class RulesDirectoryLoader
+{
+    public const string CasesSuffix = ".cases.json";
+
+    public static LoadResult Load(string directory, TimeProvider clock)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return LoadResult.Failed(new RuleError(directory, null, null, null, "the rules folder does not exist"));
+        }
+
+        var errors = new List<RuleError>();
+        var rulesets = new List<CompiledRuleset>();
+        foreach (var path in RuleFiles(directory))
+        {
+            var result = RulesetCompiler.Compile(path, File.ReadAllBytes(path));
+            errors.AddRange(result.Errors);
+            if (result.Ruleset is not null) rulesets.Add(result.Ruleset);
+        }
+
+        foreach (var duplicate in rulesets.GroupBy(r => r.Stage).Where(g => g.Count() > 1))
+        {
+            errors.Add(new RuleError(directory, null, null, null,
+                $"more than one ruleset for stage '{duplicate.Key.WireName()}': {string.Join(", ", duplicate.Select(r => Path.GetFileName(r.SourceFile)))}"));
+        }
+        foreach (var duplicate in rulesets.GroupBy(r => r.Name).Where(g => g.Count() > 1))
+        {
+            errors.Add(new RuleError(directory, duplicate.Key, null, null,
+                $"WorkflowName '{duplicate.Key}' is used by more than one file: {string.Join(", ", duplicate.Select(r => Path.GetFileName(r.SourceFile)))}"));
+        }
+        var stagesWithFileErrors = errors.Count > 0;
+        foreach (var missing in Stages.DecisionOrder.Where(s => rulesets.All(r => r.Stage != s)))
+        {
+            if (!stagesWithFileErrors)
+            {
+                errors.Add(new RuleError(directory, null, null, null, $"no ruleset for stage '{missing.WireName()}'"));
+            }
+        }
+
+        return errors.Count > 0
+            ? LoadResult.Failed([.. errors])
+            : new LoadResult(new RulesetSnapshot(rulesets, clock.GetUtcNow()), []);
+    }
+
+    /// <summary>The rule files of a folder in a stable order.</summary>
+    public static IEnumerable<string> RuleFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "*.json", SearchOption.TopDirectoryOnly)
+            .Where(path => !path.EndsWith(CasesSuffix, StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal);
+}
+
+/// <summary>A snapshot, or the errors that prevented one.</summary>
+public sealed record LoadResult(RulesetSnapshot? Snapshot, IReadOnlyList<RuleError> Errors)
+{
+    public static LoadResult Failed(params IReadOnlyList<RuleError> errors) => new(null, errors);
+}

@@ -1,0 +1,44 @@
+namespace CreditDecision.Core.Rules;
+
+/// <summary>
+/// Holds the live ruleset snapshot. A reload builds and validates a complete new snapshot off to the side and
+/// swaps one reference; decisions already running keep the snapshot they read. A failed reload changes nothing
+/// but the reported status: the last good snapshot keeps serving.
+/// </summary>
+public sealed class RulesHost(string directory, TimeProvider clock)
+{
+    private readonly Lock _reloadLock = new();
+    private volatile RulesetSnapshot? _current;
+    private volatile RulesStatus _status = RulesStatus.NotLoaded;
+
+    public string Directory { get; } = directory;
+
+    /// <summary>The live snapshot, or null when no valid rules have ever loaded.</summary>
+    public RulesetSnapshot? Current => _current;
+
+    /// <summary>The outcome of the latest load attempt.</summary>
+    public RulesStatus Status => _status;
+
+    /// <summary>Loads the folder; activates it when valid. Concurrent calls are serialized.</summary>
+    public RulesStatus Reload()
+    {
+        lock (_reloadLock)
+        {
+            var result = RulesDirectoryLoader.Load(Directory, clock);
+            if (result.Snapshot is { } snapshot) _current = snapshot;
+            _status = new RulesStatus(clock.GetUtcNow(), result.Errors, _current);
+            return _status;
+        }
+    }
+}
+
+/// <summary>What the latest load attempt found.</summary>
+/// <param name="AttemptedAt">When the folder was last read.</param>
+/// <param name="Errors">Why the latest attempt was refused; empty when it went live.</param>
+/// <param name="Active">The snapshot serving decisions after the attempt.</param>
+public sealed record RulesStatus(DateTimeOffset? AttemptedAt, IReadOnlyList<RuleError> Errors, RulesetSnapshot? Active)
+{
+    public static readonly RulesStatus NotLoaded = new(null, [], null);
+
+    public bool IsValid => AttemptedAt is not null && Errors.Count == 0;
+}

@@ -1,0 +1,291 @@
+using System.Linq.Expressions;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using CreditDecision.Core.Vocabulary;
+using FastExpressionCompiler;
+using RulesEngine.ExpressionBuilders;
+using RulesEngine.Models;
+
+namespace CreditDecision.Core.Rules;
+
+/// <summary>
+/// Turns one rule file into a <see cref="CompiledRuleset"/>, or into the list of everything wrong with it:
+/// JSON syntax, structure, stage fields, expressions that do not compile, and expressions the sandbox refuses.
+/// </summary>
+public static partial class RulesetCompiler
+{
+    /// <summary>
+    /// RulesEngine settings for every ruleset: input types are not auto-registered (that would expose their
+    /// methods to rules), the only custom type is the pure <see cref="Finance"/> helper, and exceptions surface
+    /// as rule errors that the pipeline turns into evaluation failures rather than declines.
+    /// </summary>
+    internal static readonly ReSettings EngineSettings = new()
+    {
+        AutoRegisterInputType = false,
+        CustomTypes = [typeof(Finance)],
+        EnableExceptionAsErrorMessage = true,
+        IgnoreException = false,
+        EnableScopedParams = false,
+        EnableFormattedErrorMessage = false,
+        AutoExecuteActions = false,
+        IsExpressionCaseSensitive = false,
+    };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowDuplicateProperties = false,
+        CommentHandling = JsonCommentHandling.Disallow,
+        AllowTrailingCommas = false,
+        MaxDepth = 64,
+    };
+
+    private static readonly JsonSerializerOptions FileOptions = new()
+    {
+        PropertyNameCaseInsensitive = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    private static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "applicant", "loan", "rating", "approval", "limit", "true", "false", "null", "in", "it", "new",
+        "iif", "np", "Math", "Finance", "and", "or", "not",
+    };
+
+    public static CompilationResult Compile(string path, byte[] content)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(content, DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return CompilationResult.Failed(new RuleError(path, null, null, null, $"not valid JSON: {DescribeJsonError(ex)}"));
+        }
+
+        using (document)
+        {
+            RulesetFile? file;
+            try
+            {
+                file = document.RootElement.Deserialize<RulesetFile>(FileOptions);
+            }
+            catch (JsonException ex)
+            {
+                return CompilationResult.Failed(new RuleError(path, null, null, null, $"does not match the rule file format: {DescribeJsonError(ex)}"));
+            }
+            if (file is null)
+            {
+                return CompilationResult.Failed(new RuleError(path, null, null, null, "the file must hold a JSON object"));
+            }
+            return new FileCompiler(path, file, document.RootElement).Compile();
+        }
+    }
+
+    private static string DescribeJsonError(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0) message = message[..cut];
+        var where = ex.LineNumber is { } line
+            ? $" (line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}{(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "" : ", at " + ex.Path)})"
+            : string.IsNullOrEmpty(ex.Path) ? "" : $" (at {ex.Path})";
+        return message.TrimEnd('.') + where;
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    private static partial Regex KebabName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex Identifier();
+
+    /// <summary>Compiles one parsed file, collecting every error rather than stopping at the first.</summary>
+    private sealed class FileCompiler(string path, RulesetFile file, JsonElement root)
+    {
+        private readonly List<RuleError> _errors = [];
+        private readonly RuleExpressionParser _parser = new(EngineSettings);
+        private Dictionary<string, string> _literals = [];
+
+        private string? RulesetName => file.WorkflowName;
+
+        public CompilationResult Compile()
+        {
+            if (string.IsNullOrWhiteSpace(file.WorkflowName) || !KebabName().IsMatch(file.WorkflowName))
+            {
+                Error(null, null, "WorkflowName is required: lower-case words joined by hyphens, e.g. 'sme-approval'");
+            }
+            if (!Stages.TryParse(file.Stage, out var stage))
+            {
+                Error(null, null, $"Stage must be one of: {string.Join(", ", Enum.GetValues<Stage>().Select(s => s.WireName()))}");
+                return CompilationResult.Failed(_errors);
+            }
+            if (file.Rules is null || file.Rules.Count == 0)
+            {
+                Error(null, null, "Rules must hold at least one rule");
+                return CompilationResult.Failed(_errors);
+            }
+
+            _literals = CompileParameters();
+            var settings = StageSettingsReader.Read(stage, file.Settings, message => Error(null, null, message));
+            var rules = CompileRules(stage);
+            if (_errors.Count > 0) return CompilationResult.Failed(_errors);
+
+            var workflow = new Workflow
+            {
+                WorkflowName = file.WorkflowName,
+                Rules = rules.Select(rule => new Rule
+                {
+                    RuleName = rule.Name,
+                    Expression = ParameterInliner.Inline(rule.Expression, _literals),
+                    RuleExpressionType = RuleExpressionType.LambdaExpression,
+                }).ToList(),
+            };
+
+            return CompilationResult.Succeeded(new CompiledRuleset
+            {
+                Name = file.WorkflowName!,
+                Stage = stage,
+                Version = CanonicalJson.Sha256(root),
+                Label = file.Label,
+                EffectiveDate = file.EffectiveDate,
+                Description = file.Description,
+                SourceFile = path,
+                CanonicalContent = [.. CanonicalJson.Canonicalize(root)],
+                Rules = [.. rules],
+                Settings = settings,
+                Engine = new RulesEngine.RulesEngine([workflow], EngineSettings),
+            });
+        }
+
+        private Dictionary<string, string> CompileParameters()
+        {
+            var literals = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, value) in file.Parameters ?? [])
+            {
+                if (!Identifier().IsMatch(name) || ReservedNames.Contains(name))
+                {
+                    Error(null, null, $"parameter name '{name}' is not allowed: use letters and digits, not an input name or keyword");
+                    continue;
+                }
+                var literal = ParameterInliner.ToLiteral(value, out var reason);
+                if (literal is null) Error(null, null, $"parameter '{name}': {reason}");
+                else literals[name] = literal;
+            }
+            return literals;
+        }
+
+        private List<CompiledRule> CompileRules(Stage stage)
+        {
+            var compiled = new List<CompiledRule>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            for (var index = 0; index < file.Rules!.Count; index++)
+            {
+                var rule = file.Rules[index];
+                var name = rule.RuleName;
+                if (string.IsNullOrWhiteSpace(name) || !Identifier().IsMatch(name))
+                {
+                    Error($"#{index + 1}", null, "RuleName is required: letters, digits and underscores");
+                    continue;
+                }
+                if (!names.Add(name))
+                {
+                    Error(name, null, "RuleName is used by another rule in this file; rule names must be unique");
+                    continue;
+                }
+                if (string.IsNullOrWhiteSpace(rule.Description))
+                {
+                    Error(name, null, "Description is required: say what the rule is for and why");
+                }
+                var spec = RuleSpecReader.Read(stage, rule.Properties, message => Error(name, null, message));
+                var conditionOk = ParseChecked(stage, name, rule.Expression, typeof(bool), "Expression") is not null;
+                var output = CompileOutput(stage, name, rule.Output);
+                if (rule.Enabled && conditionOk && spec is not null)
+                {
+                    compiled.Add(new CompiledRule
+                    {
+                        Name = name,
+                        Description = rule.Description,
+                        Expression = rule.Expression!,
+                        Spec = spec,
+                        Output = output,
+                    });
+                }
+            }
+            if (_errors.Count == 0 && compiled.Count == 0)
+            {
+                Error(null, null, "every rule is disabled; a ruleset needs at least one enabled rule");
+            }
+            return compiled;
+        }
+
+        private Func<DecisionFacts, decimal>? CompileOutput(Stage stage, string rule, string? output)
+        {
+            var needsOutput = stage is Stage.Limit or Stage.Pricing;
+            if (!needsOutput)
+            {
+                if (output is not null) Error(rule, output, $"Output is not used in the {stage.WireName()} stage; remove it");
+                return null;
+            }
+            if (output is null)
+            {
+                Error(rule, null, $"Output is required in the {stage.WireName()} stage: the amount or rate the rule sets when it fires");
+                return null;
+            }
+            var body = ParseChecked(stage, rule, output, typeof(decimal), "Output");
+            if (body is null) return null;
+
+            var facts = Expression.Parameter(typeof(DecisionFacts), "facts");
+            var inputs = stage.Inputs();
+            var block = Expression.Block(
+                inputs.Select(i => i.Parameter),
+                inputs.Select(i => (Expression)Expression.Assign(i.Parameter, Expression.Property(facts, i.FactsProperty)))
+                    .Append(body));
+            return Expression.Lambda<Func<DecisionFacts, decimal>>(block, facts).CompileFast();
+        }
+
+        /// <summary>Parses an expression (parameters inlined) and runs the sandbox; null after reporting an error.</summary>
+        private Expression? ParseChecked(Stage stage, string rule, string? expression, Type resultType, string field)
+        {
+            if (string.IsNullOrWhiteSpace(expression))
+            {
+                Error(rule, null, $"{field} is required");
+                return null;
+            }
+            if (expression.Length > ExpressionSandbox.MaxExpressionLength)
+            {
+                Error(rule, expression[..80] + "…", $"{field} is {expression.Length} characters long; the limit is {ExpressionSandbox.MaxExpressionLength}");
+                return null;
+            }
+            Expression tree;
+            try
+            {
+                var inlined = ParameterInliner.Inline(expression, _literals);
+                tree = _parser.Parse(inlined, [.. stage.Inputs().Select(i => i.Parameter)], resultType);
+            }
+            catch (Exception ex) when (ex is System.Linq.Dynamic.Core.Exceptions.ParseException or InvalidOperationException or ArgumentException)
+            {
+                Error(rule, expression, $"{field} does not compile: {ex.Message.TrimEnd('.')}. This stage can read: {string.Join(", ", stage.Inputs().Select(i => i.Name))}");
+                return null;
+            }
+            var violation = ExpressionSandbox.FindViolation(tree);
+            if (violation is not null)
+            {
+                Error(rule, expression, $"{field} is refused by the rule sandbox: {violation}");
+                return null;
+            }
+            return tree;
+        }
+
+        private void Error(string? rule, string? expression, string message) =>
+            _errors.Add(new RuleError(path, RulesetName, rule, expression, message));
+    }
+}
+
+/// <summary>A compiled ruleset, or why there is none.</summary>
+public sealed record CompilationResult(CompiledRuleset? Ruleset, IReadOnlyList<RuleError> Errors)
+{
+    public static CompilationResult Succeeded(CompiledRuleset ruleset) => new(ruleset, []);
+    public static CompilationResult Failed(params IReadOnlyList<RuleError> errors) => new(null, errors);
+}

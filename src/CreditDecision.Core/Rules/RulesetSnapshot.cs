@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using CreditDecision.Core.Contracts;
+
+namespace CreditDecision.Core.Rules;
+
+/// <summary>
+/// One immutable set of active rulesets, one per stage. A decision reads the snapshot once and uses it for all
+/// its stages, so a reload never mixes versions within a decision.
+/// </summary>
+public sealed class RulesetSnapshot
+{
+    public RulesetSnapshot(IEnumerable<CompiledRuleset> rulesets, DateTimeOffset loadedAt)
+    {
+        ByStage = rulesets.ToImmutableDictionary(r => r.Stage);
+        InDecisionOrder = [.. Stages.DecisionOrder.Where(ByStage.ContainsKey).Select(s => ByStage[s])];
+        VersionRefs = [.. InDecisionOrder.Select(r => r.ToVersionRef())];
+        Id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join("\n", VersionRefs.Select(v => $"{v.Stage}:{v.Name}:{v.Version}")))));
+        LoadedAt = loadedAt;
+    }
+
+    public ImmutableDictionary<Stage, CompiledRuleset> ByStage { get; }
+    public ImmutableArray<CompiledRuleset> InDecisionOrder { get; }
+    public ImmutableArray<RulesetVersionRef> VersionRefs { get; }
+
+    /// <summary>SHA-256 over the stage, name and version of every ruleset: names the whole set.</summary>
+    public string Id { get; }
+
+    public DateTimeOffset LoadedAt { get; }
+
+    public CompiledRuleset this[Stage stage] => ByStage[stage];
+}

@@ -1,0 +1,97 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using CreditDecision.Core.Vocabulary;
+
+namespace CreditDecision.Core.Rules;
+
+/// <summary>A step of the decision pipeline; each runs one ruleset.</summary>
+public enum Stage
+{
+    Rating,
+    Approval,
+    Limit,
+    Pricing,
+    EarlyWarning,
+}
+
+/// <summary>A named input a stage's rules can read, e.g. <c>applicant</c>, taken from a property of <see cref="DecisionFacts"/>.</summary>
+public sealed class RuleInput
+{
+    public RuleInput(string name, string factsProperty)
+    {
+        Name = name;
+        FactsProperty = typeof(DecisionFacts).GetProperty(factsProperty)!;
+        Type = FactsProperty.PropertyType;
+        Parameter = Expression.Parameter(Type, name);
+        var facts = Expression.Parameter(typeof(DecisionFacts), "facts");
+        Read = Expression.Lambda<Func<DecisionFacts, object?>>(Expression.Property(facts, FactsProperty), facts).Compile();
+    }
+
+    public string Name { get; }
+    public Type Type { get; }
+    public PropertyInfo FactsProperty { get; }
+
+    /// <summary>The input as a parameter of a rule expression.</summary>
+    public ParameterExpression Parameter { get; }
+
+    public Func<DecisionFacts, object?> Read { get; }
+}
+
+/// <summary>Everything known about a decision so far: the application's facts and the results of earlier stages.</summary>
+public sealed class DecisionFacts(ApplicantFacts applicant, LoanFacts loan)
+{
+    public ApplicantFacts Applicant { get; } = applicant;
+    public LoanFacts Loan { get; } = loan;
+    public RatingFacts? Rating { get; set; }
+    public ApprovalFacts? Approval { get; set; }
+    public LimitFacts? Limit { get; set; }
+}
+
+public static class Stages
+{
+    /// <summary>The order in which a decision runs the stages; each reads the results of those before it.</summary>
+    public static readonly IReadOnlyList<Stage> DecisionOrder =
+        [Stage.Rating, Stage.Approval, Stage.Limit, Stage.Pricing, Stage.EarlyWarning];
+
+    private static readonly RuleInput Applicant = new("applicant", nameof(DecisionFacts.Applicant));
+    private static readonly RuleInput Loan = new("loan", nameof(DecisionFacts.Loan));
+    private static readonly RuleInput Rating = new("rating", nameof(DecisionFacts.Rating));
+    private static readonly RuleInput Approval = new("approval", nameof(DecisionFacts.Approval));
+    private static readonly RuleInput Limit = new("limit", nameof(DecisionFacts.Limit));
+
+    private static readonly Dictionary<Stage, RuleInput[]> InputsByStage = new()
+    {
+        [Stage.Rating] = [Applicant, Loan],
+        [Stage.Approval] = [Applicant, Loan, Rating],
+        [Stage.Limit] = [Applicant, Loan, Rating, Approval],
+        [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit],
+        [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit],
+    };
+
+    /// <summary>The inputs a stage's rules can read, in the order they are passed to RulesEngine.</summary>
+    public static IReadOnlyList<RuleInput> Inputs(this Stage stage) => InputsByStage[stage];
+
+    public static string WireName(this Stage stage) => stage switch
+    {
+        Stage.Rating => "rating",
+        Stage.Approval => "approval",
+        Stage.Limit => "limit",
+        Stage.Pricing => "pricing",
+        Stage.EarlyWarning => "early-warning",
+        _ => throw new ArgumentOutOfRangeException(nameof(stage)),
+    };
+
+    public static bool TryParse(string? name, out Stage stage)
+    {
+        foreach (var candidate in Enum.GetValues<Stage>())
+        {
+            if (candidate.WireName() == name)
+            {
+                stage = candidate;
+                return true;
+            }
+        }
+        stage = default;
+        return false;
+    }
+}

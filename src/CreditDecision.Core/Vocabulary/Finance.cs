@@ -1,0 +1,27 @@
+namespace CreditDecision.Core.Vocabulary;
+
+/// <summary>
+/// Pure financial helpers that rule expressions may call as <c>Finance.*</c>. Computed in decimal so results are
+/// exact and identical on every machine.
+/// </summary>
+public static class Finance
+{
+    /// <summary>Level annual payment (principal and interest) that repays <paramref name="principal"/> over the term at the annual rate.</summary>
+    public static decimal AnnualPayment(decimal principal, decimal annualRate, int termMonths) =>
+        principal * AnnuityFactor(annualRate, termMonths);
+
+    /// <summary>Largest principal whose level annual payment at the annual rate over the term does not exceed <paramref name="annualPayment"/>.</summary>
+    public static decimal MaxPrincipal(decimal annualPayment, decimal annualRate, int termMonths) =>
+        annualPayment <= 0m ? 0m : decimal.Round(annualPayment / AnnuityFactor(annualRate, termMonths), 2, MidpointRounding.ToZero);
+
+    /// <summary>Annual payment per unit of principal: twelve monthly annuity payments, or straight-line repayment at a zero rate.</summary>
+    private static decimal AnnuityFactor(decimal annualRate, int termMonths)
+    {
+        var months = Math.Max(termMonths, 1);
+        if (annualRate <= 0m) return 12m / months;
+        var monthlyRate = annualRate / 12m;
+        var growth = 1m;
+        for (var i = 0; i < months; i++) growth *= 1m + monthlyRate;
+        return 12m * monthlyRate * growth / (growth - 1m);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json;
+
+namespace CreditDecision.Api.Tests;
+
+/// <summary>Bad input gets a 400 problem document naming each bad field, never a 500.</summary>
+public class DecideValidationTests(SharedApplication shared) : IClassFixture<SharedApplication>
+{
+    private readonly HttpClient _client = shared.Client;
+
+    private static ApplicationJson Healthy() => ApplicationJson.FromSample("healthy-manufacturer");
+
+    private async Task<JsonElement> ExpectProblem(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.BadRequest)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return await response.ReadJson();
+    }
+
+    private async Task<string[]> ErrorsFor(HttpResponseMessage response, string field)
+    {
+        var problem = await ExpectProblem(response);
+        Assert.True(problem.TryGetProperty("errors", out var errors), problem.ToString());
+        Assert.True(errors.TryGetProperty(field, out var messages), $"no error for '{field}' in {errors}");
+        return [.. messages.EnumerateArray().Select(m => m.GetString()!)];
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        var response = await _client.DecideRaw("{\"applicationId\": \"A-1\", ");
+        var problem = await ExpectProblem(response);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Contains("not valid JSON", problem.GetProperty("errors").ToString());
+    }
+
+    [Fact]
+    public async Task Empty_body_is_a_400_problem()
+    {
+        var problem = await ExpectProblem(await _client.DecideRaw(""));
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Wrong_content_type_is_a_415_problem()
+    {
+        await ExpectProblem(await _client.DecideRaw(Healthy().ToString(), "text/plain"), HttpStatusCode.UnsupportedMediaType);
+    }
+
+    [Fact]
+    public async Task Every_missing_required_field_is_named_at_once()
+    {
+        var response = await _client.Decide(Healthy().Without("applicationId").Without("applicant.annualRevenue").Without("request.termMonths"));
+        var problem = await ExpectProblem(response);
+        var errors = problem.GetProperty("errors");
+        foreach (var field in new[] { "applicationId", "applicant.annualRevenue", "request.termMonths" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"missing error for {field}: {errors}");
+        }
+    }
+
+    [Fact]
+    public async Task Negative_amount_is_refused()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("request.amount", -5000)), "request.amount");
+        Assert.Contains(messages, m => m.StartsWith("must be between", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Unknown_enum_value_lists_the_allowed_values()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("request.collateralType", "gold-bars")), "request.collateralType");
+        Assert.Equal(["must be one of: none, real-estate, equipment, receivables, inventory, cash-deposit"], messages);
+    }
+
+    [Fact]
+    public async Task Unknown_field_is_refused_rather_than_ignored()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("applicant.anualRevenue", 1)), "applicant.anualRevenue");
+        Assert.Equal(["is not a known field"], messages);
+    }
+
+    [Fact]
+    public async Task Text_where_a_number_belongs_is_refused()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("applicant.annualRevenue", "lots")), "applicant.annualRevenue");
+        Assert.Equal(["must be a number"], messages);
+    }
+
+    [Fact]
+    public async Task Number_in_a_string_is_refused()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("request.termMonths", "12")), "request.termMonths");
+        Assert.Equal(["must be a whole number"], messages);
+    }
+
+    [Fact]
+    public async Task Bad_date_is_refused()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("evaluationDate", "20/11/2026")), "evaluationDate");
+        Assert.Equal(["must be a date in the form YYYY-MM-DD"], messages);
+    }
+
+    [Fact]
+    public async Task Duplicate_key_is_refused()
+    {
+        var body = Healthy().ToString().Replace("\"applicationId\":", "\"applicationId\":\"X\",\"applicationId\":", StringComparison.Ordinal);
+        var problem = await ExpectProblem(await _client.DecideRaw(body));
+        Assert.Contains("more than once", problem.GetProperty("errors").ToString());
+    }
+
+    [Fact]
+    public async Task Statements_dated_after_the_evaluation_date_are_refused()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("applicant.financialStatementsDate", "2030-01-01")), "applicant.financialStatementsDate");
+        Assert.Equal(["must not be after evaluationDate"], messages);
+    }
+
+    [Fact]
+    public async Task Collateral_value_without_collateral_is_refused()
+    {
+        var messages = await ErrorsFor(
+            await _client.Decide(Healthy().With("request.collateralType", "none").With("request.collateralValue", 100000)),
+            "request.collateralValue");
+        Assert.Equal(["must be 0 when collateralType is none"], messages);
+    }
+
+    [Fact]
+    public async Task Huge_number_is_refused_not_overflowed()
+    {
+        var body = Healthy().ToString().Replace("\"amount\":", "\"amount\":1e400,\"x\":", StringComparison.Ordinal);
+        var response = await _client.DecideRaw(body);
+        await ExpectProblem(response);
+    }
+}
