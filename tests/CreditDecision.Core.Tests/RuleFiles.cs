@@ -1,0 +1,35 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Core.Tests;
+
+/// <summary>Small rule files for compiler tests, built from JSON fragments.</summary>
+public static class RuleFiles
+{
+    public static string Approval(string expression, string? parameters = null) => $$"""
+        {
+          "WorkflowName": "test-approval",
+          "Stage": "approval",
+          {{(parameters is null ? "" : $"\"Parameters\": {parameters},")}}
+          "Rules": [
+            {
+              "RuleName": "Probe",
+              "Description": "A rule under test.",
+              "Expression": {{JsonValue.Create(expression)!.ToJsonString()}},
+              "Properties": { "Effect": "decline", "ReasonCode": "KO_PROBE", "Message": "Probe fired." }
+            }
+          ]
+        }
+        """;
+
+    public static CompilationResult Compile(string json, string path = "test.json") =>
+        RulesetCompiler.Compile(path, Encoding.UTF8.GetBytes(json));
+
+    public static RuleError SingleError(string json)
+    {
+        var result = Compile(json);
+        Assert.Null(result.Ruleset);
+        return Assert.Single(result.Errors);
+    }
+}
