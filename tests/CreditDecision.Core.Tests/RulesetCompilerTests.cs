@@ -90,7 +90,9 @@ public class RulesetCompilerTests
     public void Limit_rule_without_output_is_refused()
     {
         const string json = """
-            { "WorkflowName": "l", "Stage": "limit", "Rules": [
+            { "WorkflowName": "l", "Stage": "limit",
+              "Settings": { "MinimumAmount": 1000, "BelowMinimum": { "Effect": "refer", "ReasonCode": "REF_SMALL", "Message": "m" } },
+              "Rules": [
               { "RuleName": "Cap", "Description": "d", "Expression": "true", "Properties": { "Cap": "some-cap" } } ] }
             """;
         Assert.Contains("Output is required", RuleFiles.SingleError(json).Message);

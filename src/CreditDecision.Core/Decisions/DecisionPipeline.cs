@@ -28,6 +28,7 @@ public static class DecisionPipeline
         var rating = await RateAsync(snapshot[Stage.Rating], facts, trace);
         var (outcome, reasons) = await ApproveAsync(snapshot[Stage.Approval], facts, trace);
         var limit = await LimitAsync(snapshot[Stage.Limit], facts, outcome, trace);
+        (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
         var pricing = await PriceAsync(snapshot[Stage.Pricing], facts, trace);
         var (warningLevel, warnings) = await WarnAsync(snapshot[Stage.EarlyWarning], facts, trace);
 
@@ -125,6 +126,33 @@ public static class DecisionPipeline
         if (outcome == Decline) bindingCap = DeclinedCap;
         facts.Limit = new LimitFacts { ApprovedAmount = approved, BindingCap = bindingCap };
         return new LimitResult(requested, approved, bindingCap, caps);
+    }
+
+    /// <summary>
+    /// When the caps leave less than the ruleset's minimum amount, the ruleset's BelowMinimum reason applies: an
+    /// approval must never carry a limit too small to lend.
+    /// </summary>
+    private static (string, IReadOnlyList<DecisionReason>, LimitResult) ApplyMinimumAmount(
+        CompiledRuleset ruleset, DecisionFacts facts, string outcome, IReadOnlyList<DecisionReason> reasons, LimitResult limit)
+    {
+        var rule = ruleset.Settings.BelowMinimum!;
+        if (outcome == Decline || limit.ApprovedAmount >= ruleset.Settings.MinimumAmount) return (outcome, reasons, limit);
+
+        var reason = new DecisionReason(rule.Code!, rule.Effect!, rule.Message!, ruleset.Name, "Settings.BelowMinimum");
+        if (rule.Effect == Decline)
+        {
+            limit = limit with { ApprovedAmount = 0m, BindingCap = DeclinedCap };
+            facts.Limit = new LimitFacts { ApprovedAmount = 0m, BindingCap = DeclinedCap };
+            outcome = Decline;
+            reasons = [reason, .. reasons];
+        }
+        else
+        {
+            outcome = Refer;
+            reasons = [.. reasons.Where(r => r.Effect == Decline), reason, .. reasons.Where(r => r.Effect != Decline)];
+        }
+        facts.Approval = new ApprovalFacts { Outcome = outcome };
+        return (outcome, reasons, limit);
     }
 
     private static async ValueTask<PricingResult> PriceAsync(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)

@@ -66,9 +66,12 @@ public static class FactsBuilder
         return new DecisionFacts(applicant, loan);
     }
 
-    /// <summary>numerator / denominator, or <see cref="NoRatio"/> when the denominator is not positive; never above it.</summary>
+    /// <summary>
+    /// numerator / denominator, never above <see cref="NoRatio"/>. With nothing to divide by, a positive numerator
+    /// is "unlimited" (<see cref="NoRatio"/>) and a zero or negative one is 0: no earnings cover nothing.
+    /// </summary>
     private static decimal Ratio(decimal numerator, decimal denominator) =>
-        denominator <= 0m ? NoRatio : Math.Min(numerator / denominator, NoRatio);
+        denominator > 0m ? Math.Min(numerator / denominator, NoRatio) : numerator > 0m ? NoRatio : 0m;
 
     private static int WholeMonthsBetween(DateOnly from, DateOnly to)
     {

@@ -104,6 +104,12 @@ public sealed record StageSettings
 
     /// <summary>Limit: the approved amount is rounded down to a multiple of this (0: to the cent).</summary>
     public decimal RoundDownTo { get; init; }
+
+    /// <summary>Limit: the smallest amount the bank lends; below it <see cref="BelowMinimum"/> applies.</summary>
+    public decimal MinimumAmount { get; init; }
+
+    /// <summary>Limit: what happens when the caps leave less than <see cref="MinimumAmount"/> (effect, code, message).</summary>
+    public RuleSpec? BelowMinimum { get; init; }
 }
 
 /// <summary>A grade of the master scale: scores at or above <see cref="MinScore"/> get it, with its PD.</summary>

@@ -16,12 +16,7 @@ internal static class RuleSpecReader
                 Factor = reader.Text("Factor"),
                 Points = reader.Number("Points") ?? 0m,
             },
-            Stage.Approval => new RuleSpec
-            {
-                Effect = reader.OneOf("Effect", ["decline", "refer"]),
-                Code = reader.Code("ReasonCode"),
-                Message = reader.Text("Message"),
-            },
+            Stage.Approval => reader.Reason(),
             Stage.Limit => new RuleSpec { Cap = reader.Text("Cap") },
             Stage.Pricing => new RuleSpec { Sets = reader.Enum<PricingMeasure>("Sets", exclude: PricingMeasure.None) },
             Stage.EarlyWarning => new RuleSpec
@@ -60,11 +55,28 @@ internal static class StageSettingsReader
                 BasePoints = reader.Number("BasePoints") ?? 0m,
                 Grades = ReadGrades(reader.Raw("Grades"), error),
             },
-            Stage.Limit => new StageSettings { RoundDownTo = reader.Number("RoundDownTo", required: false) ?? 0m },
+            Stage.Limit => new StageSettings
+            {
+                RoundDownTo = reader.Number("RoundDownTo", required: false) ?? 0m,
+                MinimumAmount = reader.Number("MinimumAmount") ?? 0m,
+                BelowMinimum = ReadReason(reader.Raw("BelowMinimum"), "Settings.BelowMinimum", error),
+            },
             _ => StageSettings.None,
         };
         reader.Finish();
         return result;
+    }
+
+    private static RuleSpec? ReadReason(JsonElement? element, string scope, Action<string> error)
+    {
+        if (element is not { ValueKind: JsonValueKind.Object } value)
+        {
+            if (element is not null) error($"{scope} must be an object with Effect, ReasonCode and Message");
+            return null;
+        }
+        var reader = new PropertyReader(value.EnumerateObject().ToDictionary(p => p.Name, p => p.Value), scope, error);
+        var spec = reader.Reason();
+        return reader.Finish() ? spec : null;
     }
 
     private static ImmutableArray<GradeBand> ReadGrades(JsonElement? grades, Action<string> error)
@@ -143,6 +155,14 @@ internal sealed class PropertyReader(IReadOnlyDictionary<string, JsonElement> fi
         Fail($"{scope}.{name} must be a number");
         return null;
     }
+
+    /// <summary>An approval reason: Effect (decline or refer), ReasonCode and Message.</summary>
+    public RuleSpec Reason() => new()
+    {
+        Effect = OneOf("Effect", ["decline", "refer"]),
+        Code = Code("ReasonCode"),
+        Message = Text("Message"),
+    };
 
     public string? OneOf(string name, string[] allowed)
     {

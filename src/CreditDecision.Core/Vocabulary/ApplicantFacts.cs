@@ -35,7 +35,7 @@ public sealed class ApplicantFacts
     /// <summary>Total assets less total liabilities.</summary>
     public required decimal Equity { get; init; }
 
-    /// <summary>EBITDA over existing annual debt service; 99 when there is no existing debt.</summary>
+    /// <summary>EBITDA over existing annual debt service; 99 when there is no existing debt and EBITDA is positive, 0 when EBITDA is not positive.</summary>
     public required decimal DebtServiceCoverage { get; init; }
 
     /// <summary>Related-party guarantees over equity; 99 when equity is not positive and guarantees exist.</summary>
