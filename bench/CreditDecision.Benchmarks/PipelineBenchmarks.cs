@@ -1,0 +1,34 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+using CreditDecision.Testing;
+
+namespace CreditDecision.Benchmarks;
+
+/// <summary>One full decision (all five stages, the shipped rulesets) in-process, for each shipped sample.</summary>
+[MemoryDiagnoser]
+public class PipelineBenchmarks
+{
+    private RulesetSnapshot _snapshot = null!;
+    private LoanApplication _application = null!;
+
+    public static IEnumerable<string> Samples() =>
+        Directory.EnumerateFiles(RepoPaths.Samples, "*.json").Select(Path.GetFileNameWithoutExtension).Order()!;
+
+    [ParamsSource(nameof(Samples))]
+    public string Sample { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot
+            ?? throw new InvalidOperationException("shipped rules do not load");
+        _application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(Sample), ContractJson.Options)!;
+    }
+
+    [Benchmark]
+    public async Task<DecisionResponse> Decide() =>
+        await DecisionPipeline.EvaluateAsync(_snapshot, _application, Guid.Empty, DateTimeOffset.UnixEpoch);
+}
