@@ -239,12 +239,11 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
     }
 
     /// <summary>
-    /// The floor cannot bind with the shipped parameters: the cheapest possible price (prime grade, short term,
-    /// full cash-deposit cover and a guarantee of half the amount) is 3.40 %, above the 3.30 % floor. This pins that
-    /// fact; if the parameters change so that the floor binds, this test fails and should become a binding test.
+    /// The cheapest combination of components (prime grade, short term, full cash-deposit cover and a guarantee of
+    /// half the amount) adds up to 3.40 %, below the LPR + 0.50 % floor, so the floor sets the rate.
     /// </summary>
     [Fact]
-    public async Task Cheapest_possible_price_stays_just_above_the_rate_floor()
+    public async Task Cheapest_possible_price_is_raised_to_the_rate_floor()
     {
         var decision = await Decide(
             Healthy,
@@ -255,8 +254,8 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
 
         Assert.Equal("AAA", decision.GetProperty("rating").GetProperty("grade").GetString());
         Assert.True(Fired(TracedRule(decision, "pricing", "GuaranteeDiscount")));
-        Assert.Equal(0.034m, rate);
-        Assert.Equal(0.033m, floor);
+        Assert.Equal(0.035m, floor);
+        Assert.Equal(floor, rate);
         AssertRateIsClampedSum(decision);
     }
 
