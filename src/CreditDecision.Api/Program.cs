@@ -13,6 +13,7 @@ var app = builder.Build();
 
 app.UseCreditDecisionInfrastructure();
 app.MapDecisions();
+app.MapRulesets();
 app.MapHealth();
 
 app.Run();

@@ -10,12 +10,25 @@ public sealed class CreditDecisionApplication(string rulesDirectory) : WebApplic
     {
     }
 
+    private readonly TempDirectory _data = new();
+
     public string RulesDirectory { get; } = rulesDirectory;
+
+    public string ArchiveDirectory => Path.Combine(_data.Path, "rules-archive");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("Rules:Directory", RulesDirectory);
+        builder.UseSetting("Rules:ArchiveDirectory", ArchiveDirectory);
+        builder.UseSetting("Rules:RescanSeconds", "0.2");
+        builder.UseSetting("Rules:DebounceMilliseconds", "50");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing) _data.Dispose();
     }
 }
 

@@ -132,7 +132,8 @@ public class RulesetCompilerTests
     public void Failed_reload_keeps_the_last_good_snapshot_and_reports_why()
     {
         using var rules = RepoPaths.CopyOfRules();
-        var host = new RulesHost(rules.Path, TimeProvider.System);
+        using var archive = new TempDirectory();
+        var host = new RulesHost(rules.Path, new RulesetArchive(archive.Path), TimeProvider.System);
         var good = host.Reload().Active;
         Assert.NotNull(good);
 

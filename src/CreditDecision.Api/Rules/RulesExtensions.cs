@@ -17,9 +17,11 @@ public static class RulesExtensions
             var options = services.GetRequiredService<IOptions<RulesOptions>>().Value;
             var environment = services.GetRequiredService<IHostEnvironment>();
             var directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.Directory));
-            return new RulesHost(directory, services.GetRequiredService<TimeProvider>());
+            var archive = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.ArchiveDirectory));
+            return new RulesHost(directory, new RulesetArchive(archive), services.GetRequiredService<TimeProvider>());
         });
-        builder.Services.AddHostedService<RulesActivation>();
+        builder.Services.AddSingleton<RulesActivation>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RulesActivation>());
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
     }
 }

@@ -17,6 +17,9 @@ public sealed class CompiledRuleset
     public required string? Description { get; init; }
     public required string SourceFile { get; init; }
 
+    /// <summary>The file exactly as read.</summary>
+    public required ImmutableArray<byte> SourceContent { get; init; }
+
     /// <summary>The file's canonical JSON, exactly what <see cref="Version"/> hashes.</summary>
     public required ImmutableArray<byte> CanonicalContent { get; init; }
 

@@ -5,13 +5,15 @@ namespace CreditDecision.Core.Rules;
 /// swaps one reference; decisions already running keep the snapshot they read. A failed reload changes nothing
 /// but the reported status: the last good snapshot keeps serving.
 /// </summary>
-public sealed class RulesHost(string directory, TimeProvider clock)
+public sealed class RulesHost(string directory, RulesetArchive archive, TimeProvider clock)
 {
     private readonly Lock _reloadLock = new();
     private volatile RulesetSnapshot? _current;
     private volatile RulesStatus _status = RulesStatus.NotLoaded;
 
     public string Directory { get; } = directory;
+
+    public RulesetArchive Archive { get; } = archive;
 
     /// <summary>The live snapshot, or null when no valid rules have ever loaded.</summary>
     public RulesetSnapshot? Current => _current;
@@ -25,7 +27,11 @@ public sealed class RulesHost(string directory, TimeProvider clock)
         lock (_reloadLock)
         {
             var result = RulesDirectoryLoader.Load(Directory, clock);
-            if (result.Snapshot is { } snapshot) _current = snapshot;
+            if (result.Snapshot is { } snapshot && snapshot.Id != _current?.Id)
+            {
+                foreach (var ruleset in snapshot.InDecisionOrder) Archive.Store(ruleset);
+                _current = snapshot;
+            }
             _status = new RulesStatus(clock.GetUtcNow(), result.Errors, _current);
             return _status;
         }

@@ -80,7 +80,7 @@ public static partial class RulesetCompiler
             {
                 return CompilationResult.Failed(new RuleError(path, null, null, null, "the file must hold a JSON object"));
             }
-            return new FileCompiler(path, file, document.RootElement).Compile();
+            return new FileCompiler(path, file, document.RootElement, content).Compile();
         }
     }
 
@@ -102,7 +102,7 @@ public static partial class RulesetCompiler
     private static partial Regex Identifier();
 
     /// <summary>Compiles one parsed file, collecting every error rather than stopping at the first.</summary>
-    private sealed class FileCompiler(string path, RulesetFile file, JsonElement root)
+    private sealed class FileCompiler(string path, RulesetFile file, JsonElement root, byte[] content)
     {
         private readonly List<RuleError> _errors = [];
         private readonly RuleExpressionParser _parser = new(EngineSettings);
@@ -152,6 +152,7 @@ public static partial class RulesetCompiler
                 EffectiveDate = file.EffectiveDate,
                 Description = file.Description,
                 SourceFile = path,
+                SourceContent = [.. content],
                 CanonicalContent = [.. CanonicalJson.Canonicalize(root)],
                 Rules = [.. rules],
                 Settings = settings,

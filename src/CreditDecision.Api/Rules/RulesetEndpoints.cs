@@ -1,0 +1,72 @@
+using CreditDecision.Core.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditDecision.Api.Rules;
+
+/// <summary>What risk policy staff see of the live rules: the active versions, the archive, the load status.</summary>
+public static class RulesetEndpoints
+{
+    public static void MapRulesets(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/rulesets").WithTags("Rulesets");
+
+        group.MapGet("/", GetActive)
+            .WithName("GetRulesets")
+            .WithSummary("The active rulesets: one immutable snapshot, one ruleset per stage");
+        group.MapGet("/status", GetStatus)
+            .WithName("GetRulesStatus")
+            .WithSummary("Whether the latest change to the rules folder went live, and why not");
+        group.MapPost("/reload", Reload)
+            .WithName("ReloadRules")
+            .WithSummary("Rescan the rules folder now and activate it if valid");
+        group.MapGet("/{name}/versions/{version}", GetVersion)
+            .WithName("GetRulesetVersion")
+            .WithSummary("The exact content of any ruleset version that has ever been live")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    public static Results<Ok<ActiveRulesets>, ProblemHttpResult> GetActive(RulesHost rules) =>
+        rules.Current is { } snapshot
+            ? TypedResults.Ok(ActiveRulesets.From(snapshot))
+            : TypedResults.Problem(title: "No valid rules are loaded.", detail: "GET /rulesets/status shows why.", statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status));
+
+    public static Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>> Reload(RulesActivation activation)
+    {
+        var status = RulesStatusResponse.From(activation.ReloadNow());
+        return status.Valid ? TypedResults.Ok(status) : TypedResults.UnprocessableEntity(status);
+    }
+
+    public static Results<FileContentHttpResult, ProblemHttpResult> GetVersion(string name, string version, RulesHost rules) =>
+        rules.Archive.Find(name, version) is { } content
+            ? TypedResults.File(content, "application/json")
+            : TypedResults.Problem(title: "No such ruleset version.", detail: $"Ruleset '{name}' has no archived version '{version}'.", statusCode: StatusCodes.Status404NotFound);
+}
+
+/// <summary>The live snapshot.</summary>
+/// <param name="Snapshot">SHA-256 naming the whole set of versions.</param>
+/// <param name="LoadedAt">When this snapshot went live.</param>
+public sealed record ActiveRulesets(string Snapshot, DateTimeOffset LoadedAt, IReadOnlyList<RulesetSummary> Rulesets)
+{
+    public static ActiveRulesets From(RulesetSnapshot snapshot) => new(
+        snapshot.Id,
+        snapshot.LoadedAt,
+        [.. snapshot.InDecisionOrder.Select(r => new RulesetSummary(
+            r.Name, r.Stage.WireName(), r.Version, r.Label, r.EffectiveDate, r.Rules.Length, snapshot.LoadedAt, Path.GetFileName(r.SourceFile)))]);
+}
+
+/// <summary>One active ruleset.</summary>
+/// <param name="RuleCount">Enabled rules.</param>
+public sealed record RulesetSummary(
+    string Name, string Stage, string Version, string? Label, DateOnly? EffectiveDate, int RuleCount, DateTimeOffset LoadedAt, string SourceFile);
+
+/// <summary>The latest load attempt.</summary>
+/// <param name="Valid">True when the folder as it is now is live.</param>
+/// <param name="Errors">Why the folder was refused: file, ruleset, rule, expression and reason.</param>
+/// <param name="ActiveSnapshot">The snapshot serving decisions (the last good one when the folder was refused).</param>
+public sealed record RulesStatusResponse(bool Valid, DateTimeOffset? AttemptedAt, IReadOnlyList<RuleError> Errors, string? ActiveSnapshot)
+{
+    public static RulesStatusResponse From(RulesStatus status) =>
+        new(status.IsValid, status.AttemptedAt, status.Errors, status.Active?.Id);
+}
