@@ -28,4 +28,12 @@ public class FinanceTests
     {
         Assert.Equal(0m, Finance.MaxPrincipal(-1000m, 0.06m, 36));
     }
+
+    [Fact]
+    public void A_huge_term_costs_no_more_than_a_short_one()
+    {
+        // Rules may call the helpers with any int; the cost must not grow with the term (no loop per month).
+        var payment = Finance.AnnualPayment(1m, 0.0000000000000000000000001m, int.MaxValue);
+        Assert.True(payment >= 0m);
+    }
 }

@@ -2,13 +2,25 @@ namespace CreditDecision.Core.Rules;
 
 /// <summary>
 /// Loads every rule file of a folder (<c>*.json</c> at its top level; cases files excluded) into a snapshot,
-/// or reports every error found. Nothing goes live unless the whole folder is valid.
+/// or reports every error found. Nothing goes live unless every file compiles and every case passes.
 /// </summary>
 public static class RulesDirectoryLoader
 {
     public const string CasesSuffix = ".cases.json";
 
+    /// <summary>Compiles the folder and runs its cases: the full check a version passes before it goes live.</summary>
     public static LoadResult Load(string directory, TimeProvider clock)
+    {
+        var compiled = Compile(directory, clock);
+        if (compiled.Snapshot is not { } snapshot) return compiled;
+
+        // Running the cases also compiles and warms every engine, so the first real decision does not pay for it.
+        var (_, caseErrors) = RuleCaseRunner.RunAsync(snapshot).GetAwaiter().GetResult();
+        return caseErrors.Count > 0 ? LoadResult.Failed([.. caseErrors]) : compiled;
+    }
+
+    /// <summary>Compiles every rule file of the folder into a candidate snapshot, without running the cases.</summary>
+    public static LoadResult Compile(string directory, TimeProvider clock)
     {
         if (!Directory.Exists(directory))
         {

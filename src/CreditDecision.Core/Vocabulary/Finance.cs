@@ -20,8 +20,20 @@ public static class Finance
         var months = Math.Max(termMonths, 1);
         if (annualRate <= 0m) return 12m / months;
         var monthlyRate = annualRate / 12m;
-        var growth = 1m;
-        for (var i = 0; i < months; i++) growth *= 1m + monthlyRate;
+        var growth = Power(1m + monthlyRate, months);
         return 12m * monthlyRate * growth / (growth - 1m);
+    }
+
+    /// <summary>x to the power n by repeated squaring: about 2 log2(n) multiplications, so any term costs microseconds.</summary>
+    private static decimal Power(decimal x, int n)
+    {
+        var result = 1m;
+        while (n > 0)
+        {
+            if ((n & 1) == 1) result *= x;
+            n >>= 1;
+            if (n > 0) x *= x;
+        }
+        return result;
     }
 }

@@ -1,0 +1,218 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+
+namespace CreditDecision.Core.Rules;
+
+/// <summary>
+/// A ruleset's cases file (<c>approval.cases.json</c> beside <c>approval.json</c>): named examples written by
+/// policy staff, each an application (the file's <c>Base</c> with some fields changed) and what the decision
+/// must show. A ruleset version whose cases fail does not go live.
+/// </summary>
+public sealed record RuleCasesFile
+{
+    [System.Text.Json.Serialization.JsonPropertyName("$schema")] public string? Schema { get; init; }
+
+    /// <summary>WorkflowName of the ruleset the cases belong to.</summary>
+    public string? Ruleset { get; init; }
+
+    /// <summary>A complete application that every case starts from.</summary>
+    public JsonObject? Base { get; init; }
+
+    public List<RuleCase>? Cases { get; init; }
+}
+
+/// <summary>One named example.</summary>
+public sealed record RuleCase
+{
+    public string? Name { get; init; }
+
+    /// <summary>Fields changed from the base, by dotted JSON path: <c>{ "applicant.taxArrears": 50000 }</c>.</summary>
+    public Dictionary<string, JsonNode?>? Changes { get; init; }
+
+    public CaseExpectation? Expect { get; init; }
+}
+
+/// <summary>What the decision must show; only the fields given are checked.</summary>
+public sealed record CaseExpectation
+{
+    public string? Outcome { get; init; }
+
+    /// <summary>The reason codes, exactly and in order.</summary>
+    public List<string>? ReasonCodes { get; init; }
+
+    public string? Grade { get; init; }
+    public decimal? Score { get; init; }
+    public decimal? ApprovedAmount { get; init; }
+    public string? BindingCap { get; init; }
+    public decimal? AnnualRate { get; init; }
+    public decimal? Lgd { get; init; }
+    public decimal? RiskWeight { get; init; }
+    public string? WarningLevel { get; init; }
+
+    /// <summary>The warning codes, exactly and in order.</summary>
+    public List<string>? WarningCodes { get; init; }
+
+    /// <summary>Rules of this ruleset that must fire.</summary>
+    public List<string>? Fired { get; init; }
+
+    /// <summary>Rules of this ruleset that must not fire.</summary>
+    public List<string>? NotFired { get; init; }
+}
+
+/// <summary>The result of running one case.</summary>
+public sealed record CaseResult(string File, string Ruleset, string Case, IReadOnlyList<string> Differences, IReadOnlyDictionary<string, bool> Fired)
+{
+    public bool Passed => Differences.Count == 0;
+}
+
+/// <summary>Runs cases files against a snapshot.</summary>
+public static class RuleCaseRunner
+{
+    private static readonly JsonSerializerOptions FileOptions = new()
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>The cases file beside a rule file.</summary>
+    public static string CasesPathFor(string rulesetPath) =>
+        Path.ChangeExtension(rulesetPath, null) + RulesDirectoryLoader.CasesSuffix;
+
+    /// <summary>Runs the cases of every ruleset in the snapshot that has a cases file; a file that cannot be read is reported as errors.</summary>
+    public static async Task<(IReadOnlyList<CaseResult> Results, IReadOnlyList<RuleError> Errors)> RunAsync(RulesetSnapshot snapshot)
+    {
+        var results = new List<CaseResult>();
+        var errors = new List<RuleError>();
+        foreach (var ruleset in snapshot.InDecisionOrder)
+        {
+            var path = CasesPathFor(ruleset.SourceFile);
+            if (!File.Exists(path)) continue;
+            var (file, readError) = Read(path);
+            if (readError is not null)
+            {
+                errors.Add(new RuleError(path, ruleset.Name, null, null, readError));
+                continue;
+            }
+            if (file!.Ruleset != ruleset.Name)
+            {
+                errors.Add(new RuleError(path, ruleset.Name, null, null, $"Ruleset must be '{ruleset.Name}', the WorkflowName of {Path.GetFileName(ruleset.SourceFile)}"));
+                continue;
+            }
+            foreach (var @case in file.Cases ?? [])
+            {
+                results.Add(await RunCaseAsync(snapshot, ruleset, path, file.Base!, @case));
+            }
+        }
+        errors.AddRange(results.Where(r => !r.Passed).Select(r =>
+            new RuleError(r.File, r.Ruleset, null, null, $"case '{r.Case}' fails: {string.Join("; ", r.Differences)}")));
+        return (results, errors);
+    }
+
+    private static (RuleCasesFile? File, string? Error) Read(string path)
+    {
+        try
+        {
+            var file = JsonSerializer.Deserialize<RuleCasesFile>(File.ReadAllBytes(path), FileOptions);
+            if (file?.Base is null) return (null, "Base is required: a complete application the cases start from");
+            if (file.Cases is null || file.Cases.Count == 0) return (null, "Cases must hold at least one case");
+            var unnamed = file.Cases.FindIndex(c => string.IsNullOrWhiteSpace(c.Name) || c.Expect is null);
+            if (unnamed >= 0) return (null, $"case #{unnamed + 1} needs a Name and an Expect");
+            var duplicate = file.Cases.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
+            if (duplicate is not null) return (null, $"case name '{duplicate.Key}' is used twice");
+            return (file, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, $"not a valid cases file: {ex.Message}");
+        }
+    }
+
+    private static async Task<CaseResult> RunCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseApplication, RuleCase @case)
+    {
+        var differences = new List<string>();
+        var fired = new Dictionary<string, bool>();
+        LoanApplication? application;
+        try
+        {
+            var node = baseApplication.DeepClone().AsObject();
+            foreach (var (field, value) in @case.Changes ?? []) Set(node, field, value?.DeepClone());
+            application = node.Deserialize<LoanApplication>(ContractJson.Options);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            return new CaseResult(path, ruleset.Name, @case.Name!, [$"its application cannot be read: {ex.Message}"], fired);
+        }
+        var invalid = ApplicationValidator.Validate(application!);
+        if (invalid.Count > 0)
+        {
+            return new CaseResult(path, ruleset.Name, @case.Name!,
+                [.. invalid.Select(e => $"its application is not valid: {e.Key} {string.Join(", ", e.Value)}")], fired);
+        }
+
+        DecisionResponse decision;
+        try
+        {
+            decision = await DecisionPipeline.EvaluateAsync(snapshot, application!, Guid.Empty, DateTimeOffset.UnixEpoch);
+        }
+        catch (RuleEvaluationException ex)
+        {
+            return new CaseResult(path, ruleset.Name, @case.Name!, [$"the decision failed: {ex.Message}"], fired);
+        }
+
+        foreach (var rule in decision.Trace.Single(t => t.Ruleset == ruleset.Name).Rules) fired[rule.Rule] = rule.Fired;
+        var expect = @case.Expect!;
+        Compare(differences, "Outcome", expect.Outcome, decision.Outcome);
+        Compare(differences, "ReasonCodes", Join(expect.ReasonCodes), Join(decision.Reasons.Select(r => r.Code)));
+        Compare(differences, "Grade", expect.Grade, decision.Rating.Grade);
+        Compare(differences, "Score", expect.Score, decision.Rating.Score);
+        Compare(differences, "ApprovedAmount", expect.ApprovedAmount, decision.Limit.ApprovedAmount);
+        Compare(differences, "BindingCap", expect.BindingCap, decision.Limit.BindingCap);
+        Compare(differences, "AnnualRate", expect.AnnualRate, decision.Pricing.AnnualRate);
+        Compare(differences, "Lgd", expect.Lgd, decision.Pricing.Lgd);
+        Compare(differences, "RiskWeight", expect.RiskWeight, decision.Pricing.RiskWeight);
+        Compare(differences, "WarningLevel", expect.WarningLevel, decision.WarningLevel);
+        Compare(differences, "WarningCodes", Join(expect.WarningCodes), Join(decision.Warnings.Select(w => w.Code)));
+        foreach (var rule in expect.Fired ?? []) CheckFired(differences, fired, rule, expected: true);
+        foreach (var rule in expect.NotFired ?? []) CheckFired(differences, fired, rule, expected: false);
+        return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired);
+    }
+
+    private static void CheckFired(List<string> differences, Dictionary<string, bool> fired, string rule, bool expected)
+    {
+        if (!fired.TryGetValue(rule, out var actual)) differences.Add($"rule '{rule}' is not an enabled rule of this ruleset");
+        else if (actual != expected) differences.Add($"rule '{rule}' expected {(expected ? "to fire" : "not to fire")} but {(actual ? "fired" : "did not fire")}");
+    }
+
+    private static string? Join(IEnumerable<string>? codes) => codes is null ? null : "[" + string.Join(", ", codes) + "]";
+
+    private static void Compare<T>(List<string> differences, string field, T? expected, T actual)
+    {
+        if (expected is null) return;
+        if (expected is decimal e && actual is decimal a ? e != a : !Equals(expected, actual))
+        {
+            differences.Add($"{field} expected {Format(expected)} but was {Format(actual)}");
+        }
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        decimal d => d.ToString(CultureInfo.InvariantCulture),
+        null => "nothing",
+        _ => value.ToString()!,
+    };
+
+    private static void Set(JsonObject root, string path, JsonNode? value)
+    {
+        var segments = path.Split('.');
+        var parent = root;
+        foreach (var segment in segments[..^1])
+        {
+            parent = parent[segment] as JsonObject ?? throw new KeyNotFoundException($"'{path}': '{segment}' is not an object in the base application");
+        }
+        if (value is null) parent.Remove(segments[^1]);
+        else parent[segments[^1]] = value;
+    }
+}
