@@ -47,7 +47,7 @@ public static partial class RulesetCompiler
         AllowDuplicateProperties = false,
     };
 
-    private static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
     {
         "applicant", "loan", "rating", "approval", "limit", "true", "false", "null", "in", "it", "new",
         "iif", "np", "Math", "Finance", "and", "or", "not",
