@@ -89,19 +89,6 @@ public class DecideTests(SharedApplication shared) : IClassFixture<SharedApplica
     }
 
     [Fact]
-    public async Task Score_is_base_points_plus_the_points_of_fired_rating_rules()
-    {
-        var decision = await DecideSample("healthy-manufacturer");
-        var ratingTrace = decision.GetProperty("trace")[0].GetProperty("rules").EnumerateArray()
-            .Where(r => r.GetProperty("fired").GetBoolean())
-            .Sum(r => r.GetProperty("value").GetDecimal());
-        var score = decision.GetProperty("rating").GetProperty("score").GetDecimal();
-        var basePoints = score - ratingTrace;
-        Assert.Equal(score, basePoints + ratingTrace);
-        Assert.True(ratingTrace != 0m);
-    }
-
-    [Fact]
     public async Task Expected_loss_is_pd_times_lgd_times_ead()
     {
         var pricing = (await DecideSample("healthy-manufacturer")).GetProperty("pricing");
