@@ -66,16 +66,16 @@ public static partial class CommandLine
             output.WriteLine("The rule files do not compile; fix them before running cases.");
             return 1;
         }
-        var (results, errors) = await RuleCaseRunner.RunAsync(snapshot);
+        var (results, fileErrors) = await RuleCaseRunner.RunAsync(snapshot);
         foreach (var result in results)
         {
             output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")}  {result.Ruleset}: {result.Case}");
             foreach (var difference in result.Differences) output.WriteLine($"        {difference}");
         }
-        foreach (var error in errors.Where(e => !e.Message.StartsWith("case '", StringComparison.Ordinal))) output.WriteLine(EditorLine(error));
+        foreach (var error in fileErrors) output.WriteLine(EditorLine(error));
         var failed = results.Count(r => !r.Passed);
         output.WriteLine($"{results.Count - failed} passed, {failed} failed");
-        return failed > 0 || errors.Count > 0 ? 1 : 0;
+        return failed > 0 || fileErrors.Count > 0 ? 1 : 0;
     }
 
     private static int Diff(string before, string after, TextWriter output)

@@ -27,12 +27,7 @@ public sealed class RulesLifecycleTests : IDisposable
 
     private string RuleFile(string stage) => Path.Combine(_rules.Path, stage + ".json");
 
-    private void Edit(string stage, string from, string to)
-    {
-        var text = File.ReadAllText(RuleFile(stage));
-        Assert.Contains(from, text);
-        File.WriteAllText(RuleFile(stage), text.Replace(from, to, StringComparison.Ordinal));
-    }
+    private void Edit(string stage, string from, string to) => FileEdit.Replace(RuleFile(stage), from, to);
 
     private async Task<JsonElement> DecideHealthy()
     {

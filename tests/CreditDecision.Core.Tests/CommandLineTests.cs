@@ -13,13 +13,6 @@ public class CommandLineTests
         return (exit, output.ToString() + errors);
     }
 
-    private static void Edit(string file, string from, string to)
-    {
-        var text = File.ReadAllText(file);
-        Assert.Contains(from, text);
-        File.WriteAllText(file, text.Replace(from, to, StringComparison.Ordinal));
-    }
-
     [Fact]
     public async Task Validate_accepts_the_shipped_rules()
     {
@@ -34,7 +27,7 @@ public class CommandLineTests
     {
         using var rules = RepoPaths.CopyOfRules();
         var approval = Path.Combine(rules.Path, "approval.json");
-        Edit(approval, "applicant.taxArrears > taxArrearsTolerance", "applicant.taxArears > taxArrearsTolerance");
+        FileEdit.Replace(approval, "applicant.taxArrears > taxArrearsTolerance", "applicant.taxArears > taxArrearsTolerance");
         var ruleLine = Array.FindIndex(File.ReadAllLines(approval), l => l.Contains("\"TaxArrearsOutstanding\"", StringComparison.Ordinal)) + 1;
 
         var (exit, output) = await Run("validate", rules.Path);
@@ -58,7 +51,7 @@ public class CommandLineTests
     public async Task Test_prints_every_case_and_the_difference_of_a_failing_one()
     {
         using var rules = RepoPaths.CopyOfRules();
-        Edit(Path.Combine(rules.Path, "approval.json"), "\"taxArrearsTolerance\": 10000", "\"taxArrearsTolerance\": 100000000");
+        FileEdit.Replace(Path.Combine(rules.Path, "approval.json"), "\"taxArrearsTolerance\": 10000", "\"taxArrearsTolerance\": 100000000");
 
         var (exit, output) = await Run("test", rules.Path);
 
@@ -81,8 +74,8 @@ public class CommandLineTests
     {
         using var rules = RepoPaths.CopyOfRules();
         var approval = Path.Combine(rules.Path, "approval.json");
-        Edit(approval, "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 3");
-        Edit(approval, "\"RuleName\": \"TaxRatingC\"", "\"RuleName\": \"TaxRatingCOrWorse\"");
+        FileEdit.Replace(approval, "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 3");
+        FileEdit.Replace(approval, "\"RuleName\": \"TaxRatingC\"", "\"RuleName\": \"TaxRatingCOrWorse\"");
 
         var (exit, output) = await Run("diff", RepoPaths.Rules, rules.Path);
 

@@ -81,8 +81,11 @@ public static class RuleCaseRunner
     public static string CasesPathFor(string rulesetPath) =>
         Path.ChangeExtension(rulesetPath, null) + RulesDirectoryLoader.CasesSuffix;
 
-    /// <summary>Runs the cases of every ruleset in the snapshot that has a cases file; a file that cannot be read is reported as errors.</summary>
-    public static async Task<(IReadOnlyList<CaseResult> Results, IReadOnlyList<RuleError> Errors)> RunAsync(RulesetSnapshot snapshot)
+    /// <summary>
+    /// Runs the cases of every ruleset in the snapshot that has a cases file. <c>FileErrors</c> are cases files
+    /// that cannot be used at all; failing cases are in <c>Results</c> (see <see cref="Failures"/>).
+    /// </summary>
+    public static async Task<(IReadOnlyList<CaseResult> Results, IReadOnlyList<RuleError> FileErrors)> RunAsync(RulesetSnapshot snapshot)
     {
         var results = new List<CaseResult>();
         var errors = new List<RuleError>();
@@ -106,10 +109,13 @@ public static class RuleCaseRunner
                 results.Add(await RunCaseAsync(snapshot, ruleset, path, file.Base!, @case));
             }
         }
-        errors.AddRange(results.Where(r => !r.Passed).Select(r =>
-            new RuleError(r.File, r.Ruleset, null, null, $"case '{r.Case}' fails: {string.Join("; ", r.Differences)}")));
         return (results, errors);
     }
+
+    /// <summary>Each failing case as an error that keeps its ruleset version from going live.</summary>
+    public static IEnumerable<RuleError> Failures(IEnumerable<CaseResult> results) =>
+        results.Where(r => !r.Passed).Select(r =>
+            new RuleError(r.File, r.Ruleset, null, null, $"case '{r.Case}' fails: {string.Join("; ", r.Differences)}"));
 
     private static (RuleCasesFile? File, string? Error) Read(string path)
     {

@@ -15,8 +15,9 @@ public static class RulesDirectoryLoader
         if (compiled.Snapshot is not { } snapshot) return compiled;
 
         // Running the cases also compiles and warms every engine, so the first real decision does not pay for it.
-        var (_, caseErrors) = RuleCaseRunner.RunAsync(snapshot).GetAwaiter().GetResult();
-        return caseErrors.Count > 0 ? LoadResult.Failed([.. caseErrors]) : compiled;
+        var (results, fileErrors) = RuleCaseRunner.RunAsync(snapshot).GetAwaiter().GetResult();
+        RuleError[] caseErrors = [.. fileErrors, .. RuleCaseRunner.Failures(results)];
+        return caseErrors.Length > 0 ? LoadResult.Failed(caseErrors) : compiled;
     }
 
     /// <summary>Compiles every rule file of the folder into a candidate snapshot, without running the cases.</summary>
