@@ -1,3 +1,4 @@
+using CreditDecision.Api.Audit;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
@@ -8,12 +9,14 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCreditDecisionInfrastructure();
 builder.AddRules();
 builder.AddDecisions();
+builder.AddDecisionLog();
 
 var app = builder.Build();
 
 app.UseCreditDecisionInfrastructure();
 app.MapDecisions();
 app.MapRulesets();
+app.MapAudit();
 app.MapHealth();
 
 app.Run();

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CreditDecision.Api.Tests;
 
-/// <summary>The real application over HTTP, with its rules folder chosen by the test.</summary>
-public sealed class CreditDecisionApplication(string rulesDirectory) : WebApplicationFactory<Program>
+/// <summary>The real application over HTTP, with its rules folder and decision log store chosen by the test.</summary>
+public sealed class CreditDecisionApplication(string rulesDirectory, string store = TestStores.Sqlite) : WebApplicationFactory<Program>
 {
     public CreditDecisionApplication() : this(RepoPaths.Rules)
     {
@@ -16,6 +16,9 @@ public sealed class CreditDecisionApplication(string rulesDirectory) : WebApplic
 
     public string ArchiveDirectory => Path.Combine(_data.Path, "rules-archive");
 
+    /// <summary>The decision log this instance writes: a fresh SQLite file or a fresh PostgreSQL schema.</summary>
+    public TestLogDatabase Log { get; } = TestLogDatabase.Create(store);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -23,12 +26,16 @@ public sealed class CreditDecisionApplication(string rulesDirectory) : WebApplic
         builder.UseSetting("Rules:ArchiveDirectory", ArchiveDirectory);
         builder.UseSetting("Rules:RescanSeconds", "0.2");
         builder.UseSetting("Rules:DebounceMilliseconds", "50");
+        builder.UseSetting("DecisionLog:Provider", Log.Provider);
+        builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
     }
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) _data.Dispose();
+        if (!disposing) return;
+        Log.Dispose();
+        _data.Dispose();
     }
 }
 

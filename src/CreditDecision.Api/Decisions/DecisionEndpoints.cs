@@ -1,3 +1,4 @@
+using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,11 @@ namespace CreditDecision.Api.Decisions;
 
 public static class DecisionEndpoints
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    public const string RequestIdHeader = "X-Request-Id";
+    public const string ReplayedHeader = "Idempotent-Replayed";
+    private const int MaxKeyLength = 200;
+
     public static void AddDecisions(this WebApplicationBuilder builder) =>
         builder.Services.AddSingleton<DecisionService>();
 
@@ -16,11 +22,35 @@ public static class DecisionEndpoints
         group.MapPost("/decide", Decide)
             .WithName("Decide")
             .WithSummary("Decide an SME loan application")
-            .WithDescription("Runs the rating, approval, limit, pricing and early-warning rulesets on the application and returns the decision with its reasons, the ruleset versions used and a per-rule trace. A decline is a normal 200 decision.")
+            .WithDescription(
+                "Runs the rating, approval, limit, pricing and early-warning rulesets on the application and returns the decision with its reasons, " +
+                "the ruleset versions used and a per-rule trace. A decline is a normal 200 decision. The decision is in the decision log before the " +
+                "response is sent. A retry with the same Idempotency-Key (or, without one, the same X-Request-Id) returns the stored decision with " +
+                "the header Idempotent-Replayed: true; the same key with a different body is a 409.")
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static async Task<Ok<DecisionResponse>> Decide(LoanApplication application, DecisionService decisions) =>
-        TypedResults.Ok(await decisions.DecideAsync(application));
+    public static async Task<Results<Ok<DecisionResponse>, ValidationProblem>> Decide(
+        LoanApplication application, DecisionRecorder recorder, HttpContext http, CancellationToken cancellationToken)
+    {
+        var requestId = Header(http, RequestIdHeader);
+        var idempotencyKey = Header(http, IdempotencyKeyHeader) ?? requestId;
+        var errors = new Dictionary<string, string[]>();
+        if (!IsValidKey(requestId)) errors[RequestIdHeader] = [$"must be 1 to {MaxKeyLength} printable ASCII characters"];
+        if (!IsValidKey(idempotencyKey)) errors[IdempotencyKeyHeader] = [$"must be 1 to {MaxKeyLength} printable ASCII characters"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "A request header is not valid.");
+
+        var context = new DecisionRequestContext(http.User.Identity?.Name ?? "anonymous", requestId ?? http.TraceIdentifier, idempotencyKey);
+        var decision = await recorder.DecideAsync(application, context, cancellationToken);
+        if (decision.Replayed) http.Response.Headers[ReplayedHeader] = "true";
+        return TypedResults.Ok(decision.Response);
+    }
+
+    private static string? Header(HttpContext http, string name) =>
+        http.Request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
+
+    private static bool IsValidKey(string? key) =>
+        key is null || (key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~'));
 }

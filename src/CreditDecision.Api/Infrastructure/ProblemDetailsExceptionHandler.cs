@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -36,6 +37,20 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
                 Detail = "Decisions resume when a valid rules folder loads; GET /health shows the rule errors.",
             },
             RuleEvaluationException rule => RuleFailure(rule),
+            IdempotencyConflictException conflict => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = "The idempotency key was already used for a different request.",
+                Detail = $"Decision {conflict.DecisionId} was made for this key with a different body. Send a new key for a new request.",
+                Extensions = { ["idempotencyKey"] = conflict.Key, ["decisionId"] = conflict.DecisionId },
+            },
+            DecisionLogUnavailableException unavailable => LogFailure(unavailable),
+            ReplayNotPossibleException replay => new ProblemDetails
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "The decision cannot be replayed with those rules.",
+                Detail = replay.Message,
+            },
             _ => null,
         };
         if (problem is null) return false;
@@ -61,6 +76,17 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         };
     }
 
+    private ProblemDetails LogFailure(DecisionLogUnavailableException exception)
+    {
+        LogUnavailable(exception.InnerException!);
+        return new ProblemDetails
+        {
+            Status = StatusCodes.Status503ServiceUnavailable,
+            Title = "The decision log is unavailable; no decision was made.",
+            Detail = "Every decision is logged before it is returned. Retry with the same Idempotency-Key.",
+        };
+    }
+
     private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
         new(errors.ToDictionary())
         {
@@ -77,4 +103,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Rule evaluation failed: {Reason}")]
     private partial void LogRuleFailure(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The decision log refused a write")]
+    private partial void LogUnavailable(Exception exception);
 }

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using CreditDecision.Audit;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CreditDecision.Api.Audit;
+
+public static class AuditEndpoints
+{
+    public const int MaxPageSize = 200;
+    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline];
+
+    public static void MapAudit(this IEndpointRouteBuilder routes)
+    {
+        var decisions = routes.MapGroup("/decisions").WithTags("Audit");
+
+        decisions.MapGet("/", Search)
+            .WithName("SearchDecisions")
+            .WithSummary("Logged decisions, newest first")
+            .WithDescription("Filters combine; from/to bound the decision time (ISO 8601, UTC when no offset is given; to is exclusive).")
+            .ProducesValidationProblem();
+
+        decisions.MapGet("/export", Export)
+            .WithName("ExportDecisions")
+            .WithSummary("Full logged decisions as NDJSON, oldest first")
+            .WithDescription("One JSON object per line, the same shape as GET /decisions/{decisionId}, streamed.")
+            .Produces<StoredDecision>(StatusCodes.Status200OK, "application/x-ndjson")
+            .ProducesValidationProblem();
+
+        decisions.MapGet("/{decisionId:guid}", Find)
+            .WithName("GetDecision")
+            .WithSummary("One logged decision with its request, response, ruleset versions and chain hashes");
+
+        decisions.MapPost("/{decisionId:guid}/replay", Replay)
+            .WithName("ReplayDecision")
+            .WithSummary("Re-evaluate a logged decision and compare with what was decided")
+            .WithDescription("Without 'against' (or against=recorded) the decision is re-evaluated with its own ruleset versions and must be identical. against=current uses the live rules; against={snapshotId} uses the version set of another logged decision.")
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+        routes.MapGroup("/audit").WithTags("Audit")
+            .MapGet("/verify", Verify)
+            .WithName("VerifyDecisionLog")
+            .WithSummary("Walk the decision log's hash chain")
+            .WithDescription("Reports 'intact' with the record count and head hash, or 'broken' with the first record that fails and why.");
+    }
+
+    public static async Task<Results<Ok<StoredDecision>, NotFound<ProblemDetails>>> Find(
+        Guid decisionId, IDecisionLog log, CancellationToken cancellationToken) =>
+        await log.FindAsync(decisionId, cancellationToken) is { } record
+            ? TypedResults.Ok(StoredDecision.From(record))
+            : NotFound(decisionId);
+
+    public static async Task<Results<Ok<DecisionPage>, ValidationProblem>> Search(
+        IDecisionLog log,
+        CancellationToken cancellationToken,
+        string? applicationId = null,
+        string? enterpriseId = null,
+        string? outcome = null,
+        string? from = null,
+        string? to = null,
+        int page = 1,
+        int pageSize = 50)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (start, end) = Period(from, to, errors);
+        if (outcome is not null && !Outcomes.Contains(outcome)) errors["outcome"] = [$"must be one of {string.Join(", ", Outcomes)}"];
+        if (page < 1) errors["page"] = ["must be 1 or more"];
+        if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+
+        return TypedResults.Ok(await log.SearchAsync(
+            new DecisionQuery(applicationId, enterpriseId, outcome, start, end, page, pageSize), cancellationToken));
+    }
+
+    public static Results<PushStreamHttpResult, ValidationProblem> Export(IDecisionLog log, string? from = null, string? to = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (start, end) = Period(from, to, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+
+        return TypedResults.Stream(async body =>
+        {
+            var newline = "\n"u8.ToArray();
+            await foreach (var record in log.ExportAsync(start, end, CancellationToken.None))
+            {
+                await JsonSerializer.SerializeAsync(body, StoredDecision.From(record), ContractJson.Options);
+                await body.WriteAsync(newline);
+            }
+        }, "application/x-ndjson");
+    }
+
+    public static async Task<Results<Ok<ReplayResult>, NotFound<ProblemDetails>>> Replay(
+        Guid decisionId, DecisionReplayer replayer, CancellationToken cancellationToken, string? against = null) =>
+        await replayer.ReplayAsync(decisionId, against, cancellationToken) is { } result
+            ? TypedResults.Ok(result)
+            : NotFound(decisionId);
+
+    public static async Task<Ok<ChainVerification>> Verify(IDecisionLog log, CancellationToken cancellationToken)
+    {
+        var head = await log.ReadHeadAsync(cancellationToken);
+        return TypedResults.Ok(await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken));
+    }
+
+    private static NotFound<ProblemDetails> NotFound(Guid decisionId) => TypedResults.NotFound(new ProblemDetails
+    {
+        Status = StatusCodes.Status404NotFound,
+        Title = "No such decision.",
+        Detail = $"The decision log holds no decision {decisionId}.",
+    });
+
+    private static (DateTimeOffset? From, DateTimeOffset? To) Period(string? from, string? to, Dictionary<string, string[]> errors)
+    {
+        var start = Instant(from, "from", errors);
+        var end = Instant(to, "to", errors);
+        if (start is not null && end is not null && end <= start) errors["to"] = ["must be after 'from'"];
+        return (start, end);
+    }
+
+    private static DateTimeOffset? Instant(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (text is null) return null;
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        {
+            return value;
+        }
+        errors[field] = ["must be an ISO 8601 date or date-time, e.g. 2026-11-23 or 2026-11-23T09:30:00Z"];
+        return null;
+    }
+}

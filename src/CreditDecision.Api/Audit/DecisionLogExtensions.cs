@@ -1,0 +1,50 @@
+using CreditDecision.Audit;
+using CreditDecision.Core.Rules;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace CreditDecision.Api.Audit;
+
+public static class DecisionLogExtensions
+{
+    public static void AddDecisionLog(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<DecisionLogOptions>()
+            .BindConfiguration(DecisionLogOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IDecisionLog>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<DecisionLogOptions>>().Value;
+            return options.Provider == DecisionLogOptions.Postgres
+                ? new PostgresDecisionLog(options.ConnectionString)
+                : new SqliteDecisionLog(ResolveDataSource(options.ConnectionString, services.GetRequiredService<IHostEnvironment>()));
+        });
+        builder.Services.AddSingleton<DecisionLogWriter>();
+        builder.Services.AddSingleton<DecisionRecorder>();
+        builder.Services.AddSingleton(services =>
+        {
+            var rules = services.GetRequiredService<RulesHost>();
+            return new DecisionReplayer(services.GetRequiredService<IDecisionLog>(), rules.Archive, () => rules.Current);
+        });
+        builder.Services.AddHostedService<DecisionLogMigration>();
+    }
+
+    private static string ResolveDataSource(string connectionString, IHostEnvironment environment)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrWhiteSpace(builder.DataSource) && !Path.IsPathRooted(builder.DataSource))
+        {
+            builder.DataSource = Path.GetFullPath(Path.Combine(environment.ContentRootPath, builder.DataSource));
+        }
+        return builder.ToString();
+    }
+}
+
+/// <summary>Brings the log's schema up to date before the service takes requests; a node that cannot reach its log does not start.</summary>
+internal sealed class DecisionLogMigration(IDecisionLog log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => log.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using CreditDecision.Audit;
+using CreditDecision.Core.Contracts;
+
+namespace CreditDecision.Api.Audit;
+
+/// <summary>A logged decision as an auditor reads it: the request and response as stored, and the chain fields.</summary>
+/// <param name="Position">Place in the hash chain.</param>
+/// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
+/// <param name="PreviousHash">Record hash of the record before this one.</param>
+/// <param name="RecordHash">SHA-256 over this record's fields, position and previous hash.</param>
+public sealed record StoredDecision(
+    Guid DecisionId,
+    long Position,
+    string ApplicationId,
+    string EnterpriseId,
+    string Outcome,
+    DateTimeOffset DecidedAt,
+    string Caller,
+    string RequestId,
+    string? IdempotencyKey,
+    string SnapshotId,
+    IReadOnlyList<RulesetVersionRef> Rulesets,
+    string EngineVersion,
+    string ServiceVersion,
+    string RequestHash,
+    string PreviousHash,
+    string RecordHash,
+    JsonElement Request,
+    JsonElement Response)
+{
+    public static StoredDecision From(DecisionRecord record) => new(
+        record.DecisionId,
+        record.Position,
+        record.ApplicationId,
+        record.EnterpriseId,
+        record.Outcome,
+        record.DecidedAt,
+        record.Caller,
+        record.RequestId,
+        record.IdempotencyKey,
+        record.SnapshotId,
+        RulesetVersionsJson.Parse(record.RulesetVersions),
+        record.EngineVersion,
+        record.ServiceVersion,
+        record.RequestHash,
+        record.PreviousHash,
+        record.RecordHash,
+        JsonElement.Parse(record.RequestJson),
+        JsonElement.Parse(record.ResponseJson));
+}

@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CreditDecision.Audit;
+
+/// <summary>
+/// The hash chain over the decision log. Each record's hash covers its content, its position and the previous
+/// record's hash, so changing, removing or reordering any record breaks every link after it.
+/// </summary>
+public static class DecisionChain
+{
+    public static readonly string Genesis = new('0', 64);
+
+    /// <summary>The record placed after <paramref name="previous"/>: position and hashes filled in.</summary>
+    public static DecisionRecord Link(DecisionRecord record, ChainHead previous)
+    {
+        var linked = record with { Position = previous.Position + 1, PreviousHash = previous.RecordHash };
+        return linked with { RecordHash = HashOf(linked) };
+    }
+
+    /// <summary>The hash a record must carry, computed from its stored fields.</summary>
+    public static string HashOf(DecisionRecord record)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var number = new byte[8];
+        void Add(string? value)
+        {
+            // Length-prefixed, so no two different field lists can produce the same byte stream.
+            var bytes = value is null ? [] : Encoding.UTF8.GetBytes(value);
+            BinaryPrimitives.WriteInt64BigEndian(number, value is null ? -1 : bytes.Length);
+            hash.AppendData(number);
+            hash.AppendData(bytes);
+        }
+        void AddNumber(long value)
+        {
+            BinaryPrimitives.WriteInt64BigEndian(number, value);
+            hash.AppendData(number);
+        }
+
+        Add("creditdecision.decision-record.v1");
+        Add(record.PreviousHash);
+        AddNumber(record.Position);
+        Add(record.DecisionId.ToString("D"));
+        Add(record.ApplicationId);
+        Add(record.EnterpriseId);
+        Add(record.Outcome);
+        AddNumber(record.DecidedAt.ToUnixTimeMilliseconds());
+        Add(record.Caller);
+        Add(record.RequestId);
+        Add(record.IdempotencyKey);
+        Add(record.RequestHash);
+        Add(record.RequestJson);
+        Add(record.ResponseJson);
+        Add(record.SnapshotId);
+        Add(record.RulesetVersions);
+        Add(record.EngineVersion);
+        Add(record.ServiceVersion);
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Walks the records in position order and reports the first one that breaks the chain.</summary>
+    public static async Task<ChainVerification> VerifyAsync(
+        IAsyncEnumerable<DecisionRecord> recordsInOrder, ChainHead storedHead, CancellationToken cancellationToken)
+    {
+        var head = ChainHead.Empty;
+        await foreach (var record in recordsInOrder.WithCancellation(cancellationToken))
+        {
+            var problem =
+                record.Position != head.Position + 1 ? $"expected position {head.Position + 1}: a record before this one is missing"
+                : record.PreviousHash != head.RecordHash ? "its previous-hash does not match the record before it"
+                : record.RecordHash != HashOf(record) ? "its content does not match its hash: the record was changed after it was written"
+                : null;
+            if (problem is not null) return ChainVerification.Broken(head.Position, new BrokenRecord(record.Position, record.DecisionId, problem));
+            head = new ChainHead(record.Position, record.RecordHash);
+        }
+        if (head != storedHead)
+        {
+            return ChainVerification.Broken(head.Position, new BrokenRecord(head.Position + 1, null,
+                $"the log's head says {storedHead.Position} records ending in {storedHead.RecordHash[..12]}, but the chain ends at {head.Position}: records at the end were removed"));
+        }
+        return ChainVerification.Intact(head);
+    }
+}
+
+/// <summary>The last record of the chain (position 0 and the genesis hash for an empty log).</summary>
+public sealed record ChainHead(long Position, string RecordHash)
+{
+    public static readonly ChainHead Empty = new(0, DecisionChain.Genesis);
+}
+
+/// <summary>What <c>GET /audit/verify</c> reports.</summary>
+/// <param name="Status"><c>intact</c> or <c>broken</c>.</param>
+/// <param name="Records">Records verified (for a broken chain: those before the first broken one).</param>
+/// <param name="HeadHash">Hash of the last record when intact: write it down to detect a rewrite of the whole log later.</param>
+/// <param name="FirstBroken">The first record that fails, when broken.</param>
+public sealed record ChainVerification(string Status, long Records, string? HeadHash, BrokenRecord? FirstBroken)
+{
+    public static ChainVerification Intact(ChainHead head) => new("intact", head.Position, head.RecordHash, null);
+
+    public static ChainVerification Broken(long verified, BrokenRecord first) => new("broken", verified, null, first);
+}
+
+/// <summary>The first record that breaks the chain, and how.</summary>
+public sealed record BrokenRecord(long Position, Guid? DecisionId, string Reason);

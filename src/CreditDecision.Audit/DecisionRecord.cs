@@ -1,0 +1,52 @@
+namespace CreditDecision.Audit;
+
+/// <summary>
+/// One decision as the log keeps it. Every field is covered by <see cref="RecordHash"/>; the query columns
+/// (application, enterprise, outcome, time) are copies of what the request and response already say, kept so
+/// the log can be searched without parsing JSON.
+/// </summary>
+public sealed record DecisionRecord
+{
+    /// <summary>Place in the hash chain, from 1 with no gaps; 0 until stored.</summary>
+    public long Position { get; init; }
+
+    public required Guid DecisionId { get; init; }
+    public required string ApplicationId { get; init; }
+    public required string EnterpriseId { get; init; }
+    public required string Outcome { get; init; }
+
+    /// <summary>When the decision was made, to the millisecond (the precision every store keeps exactly).</summary>
+    public required DateTimeOffset DecidedAt { get; init; }
+
+    /// <summary>The authenticated caller, or <c>anonymous</c>.</summary>
+    public required string Caller { get; init; }
+
+    public required string RequestId { get; init; }
+
+    /// <summary>The client's idempotency key; a second request with it gets this decision back.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    /// <summary>SHA-256 (hex) of <see cref="RequestJson"/>: tells a retry from a different request under the same key.</summary>
+    public required string RequestHash { get; init; }
+
+    /// <summary>The application as the service understood it, in the contract's canonical JSON.</summary>
+    public required string RequestJson { get; init; }
+
+    /// <summary>The response exactly as sent, trace included.</summary>
+    public required string ResponseJson { get; init; }
+
+    /// <summary>Id of the ruleset snapshot the decision was made with.</summary>
+    public required string SnapshotId { get; init; }
+
+    /// <summary>JSON array of the snapshot's ruleset versions (name, stage, version, label).</summary>
+    public required string RulesetVersions { get; init; }
+
+    public required string EngineVersion { get; init; }
+    public required string ServiceVersion { get; init; }
+
+    /// <summary>Hash of the record before this one (64 zeros for the first).</summary>
+    public string PreviousHash { get; init; } = "";
+
+    /// <summary>SHA-256 over <see cref="PreviousHash"/>, <see cref="Position"/> and every field above.</summary>
+    public string RecordHash { get; init; } = "";
+}

@@ -1,0 +1,78 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+
+namespace CreditDecision.Audit;
+
+/// <summary>Who asked for a decision, and the keys that make a retry safe.</summary>
+/// <param name="IdempotencyKey">The client's key; a second request with it returns the first decision.</param>
+public sealed record DecisionRequestContext(string Caller, string RequestId, string? IdempotencyKey);
+
+/// <summary>A decision as the caller receives it; <see cref="Replayed"/> when it is the stored answer to an earlier request.</summary>
+public sealed record RecordedDecision(DecisionResponse Response, bool Replayed);
+
+/// <summary>
+/// Makes a decision and writes it to the log before anyone sees it: a decision returned by
+/// <see cref="DecideAsync"/> is durable. A request under an idempotency key already used gets the stored decision.
+/// </summary>
+public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log, DecisionLogWriter writer)
+{
+    public static readonly string EngineVersion = VersionOf(typeof(RulesEngine.RulesEngine).Assembly);
+    public static readonly string ServiceVersion = VersionOf(typeof(DecisionPipeline).Assembly);
+
+    /// <exception cref="IdempotencyConflictException">The key was used before for a different request.</exception>
+    public async Task<RecordedDecision> DecideAsync(LoanApplication application, DecisionRequestContext context, CancellationToken cancellationToken)
+    {
+        var requestJson = JsonSerializer.Serialize(application, ContractJson.Options);
+        var requestHash = Sha256(requestJson);
+        if (context.IdempotencyKey is { } key && await log.FindByIdempotencyKeyAsync(key, cancellationToken) is { } earlier)
+        {
+            return Replay(earlier, requestHash);
+        }
+
+        var (response, snapshot) = await decisions.DecideAsync(application);
+        var record = new DecisionRecord
+        {
+            DecisionId = response.DecisionId,
+            ApplicationId = response.ApplicationId,
+            EnterpriseId = application.Applicant!.EnterpriseId!,
+            Outcome = response.Outcome,
+            DecidedAt = response.DecidedAt,
+            Caller = context.Caller,
+            RequestId = context.RequestId,
+            IdempotencyKey = context.IdempotencyKey,
+            RequestHash = requestHash,
+            RequestJson = requestJson,
+            ResponseJson = JsonSerializer.Serialize(response, ContractJson.Options),
+            SnapshotId = snapshot.Id,
+            RulesetVersions = RulesetVersionsJson.Of(snapshot),
+            EngineVersion = EngineVersion,
+            ServiceVersion = ServiceVersion,
+        };
+        var stored = await writer.AppendAsync(record, snapshot, cancellationToken);
+        return stored.Duplicate ? Replay(stored.Record, requestHash) : new RecordedDecision(response, Replayed: false);
+    }
+
+    private static RecordedDecision Replay(DecisionRecord earlier, string requestHash)
+    {
+        if (earlier.RequestHash != requestHash) throw new IdempotencyConflictException(earlier.IdempotencyKey!, earlier.DecisionId);
+        var response = JsonSerializer.Deserialize<DecisionResponse>(earlier.ResponseJson, ContractJson.Options)!;
+        return new RecordedDecision(response, Replayed: true);
+    }
+
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string VersionOf(Assembly assembly) =>
+        $"{assembly.GetName().Name} {assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString()}";
+}
+
+/// <summary>An idempotency key came back with a different request body.</summary>
+public sealed class IdempotencyConflictException(string key, Guid decisionId)
+    : Exception($"Idempotency key '{key}' was already used for a different request (decision {decisionId}).")
+{
+    public string Key { get; } = key;
+    public Guid DecisionId { get; } = decisionId;
+}

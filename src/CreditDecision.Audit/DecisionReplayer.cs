@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit;
+
+/// <summary>The outcome of a replay.</summary>
+/// <param name="Against"><c>recorded</c> for the decision's own rules, <c>current</c>, or the id of another snapshot.</param>
+/// <param name="SnapshotId">The snapshot the replay evaluated.</param>
+/// <param name="Identical">True when the replayed response equals the stored one in every field.</param>
+/// <param name="RecordedOutcome">The outcome the log holds.</param>
+/// <param name="ReplayedOutcome">The outcome of the replay.</param>
+/// <param name="Differences">Every field that differs, stored value first.</param>
+public sealed record ReplayResult(
+    Guid DecisionId,
+    string Against,
+    string SnapshotId,
+    bool Identical,
+    string RecordedOutcome,
+    string ReplayedOutcome,
+    IReadOnlyList<JsonDifference> Differences);
+
+/// <summary>
+/// Re-evaluates a logged decision: the stored request, through today's pipeline, with the stored ruleset
+/// versions (read from the file archive, else from the log's own copy) or with other rules, and compares the
+/// result with the stored response field by field.
+/// </summary>
+public sealed class DecisionReplayer(IDecisionLog log, RulesetArchive? archive, Func<RulesetSnapshot?> currentRules)
+{
+    public const string Recorded = "recorded";
+    public const string Current = "current";
+    private const int CachedSnapshots = 16;
+
+    private readonly ConcurrentDictionary<string, RulesetSnapshot> _compiled = new();
+
+    /// <summary>Replays a decision; null when the log has no such decision.</summary>
+    /// <param name="against">Null or <c>recorded</c>, <c>current</c>, or a snapshot id some logged decision used.</param>
+    /// <exception cref="ReplayNotPossibleException">The rules asked for cannot be found or no longer compile.</exception>
+    public async Task<ReplayResult?> ReplayAsync(Guid decisionId, string? against, CancellationToken cancellationToken)
+    {
+        if (await log.FindAsync(decisionId, cancellationToken) is not { } record) return null;
+        var target = against ?? Recorded;
+        var snapshot = target switch
+        {
+            Recorded => await SnapshotAsync(record.SnapshotId, RulesetVersionsJson.Parse(record.RulesetVersions), cancellationToken),
+            Current => currentRules() ?? throw new ReplayNotPossibleException("No valid rules are loaded, so there is no current version set."),
+            _ => await SnapshotAsync(target, cancellationToken),
+        };
+
+        var stored = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options)!;
+        var application = JsonSerializer.Deserialize<LoanApplication>(record.RequestJson, ContractJson.Options)!;
+        var replayed = await DecisionPipeline.EvaluateAsync(snapshot, application, stored.DecisionId, stored.DecidedAt);
+
+        var differences = JsonDifferences.Between(
+            JsonNode.Parse(record.ResponseJson), JsonSerializer.SerializeToNode(replayed, ContractJson.Options));
+        return new ReplayResult(decisionId, target, snapshot.Id, differences.Count == 0, record.Outcome, replayed.Outcome, differences);
+    }
+
+    private async Task<RulesetSnapshot> SnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        if (currentRules() is { } live && live.Id == snapshotId) return live;
+        var versions = await log.FindSnapshotAsync(snapshotId, cancellationToken)
+            ?? throw new ReplayNotPossibleException($"No logged decision was made with version set '{snapshotId}'. Use 'recorded', 'current' or the snapshotId of a logged decision.");
+        return await SnapshotAsync(snapshotId, RulesetVersionsJson.Parse(versions), cancellationToken);
+    }
+
+    private async Task<RulesetSnapshot> SnapshotAsync(string snapshotId, IReadOnlyList<RulesetVersionRef> versions, CancellationToken cancellationToken)
+    {
+        if (currentRules() is { } live && live.Id == snapshotId) return live;
+        if (_compiled.TryGetValue(snapshotId, out var cached)) return cached;
+
+        var rulesets = new List<CompiledRuleset>(versions.Count);
+        foreach (var version in versions) rulesets.Add(await CompileAsync(version, cancellationToken));
+        var snapshot = new RulesetSnapshot(rulesets, DateTimeOffset.UnixEpoch);
+        if (snapshot.Id != snapshotId)
+        {
+            throw new ReplayNotPossibleException($"The archived rulesets make version set {snapshot.Id}, not the recorded {snapshotId}.");
+        }
+        if (_compiled.Count >= CachedSnapshots) _compiled.Clear();
+        return _compiled.GetOrAdd(snapshotId, snapshot);
+    }
+
+    private async Task<CompiledRuleset> CompileAsync(RulesetVersionRef version, CancellationToken cancellationToken)
+    {
+        var content = archive?.Find(version.Name, version.Version)
+            ?? await log.FindRulesetAsync(version.Name, version.Version, cancellationToken)
+            ?? throw new ReplayNotPossibleException($"Ruleset {version.Name} version {version.Version} is in neither the archive nor the log.");
+        var compiled = RulesetCompiler.Compile($"{version.Name}@{version.Version[..12]}.json", content);
+        if (compiled.Ruleset is not { } ruleset)
+        {
+            throw new ReplayNotPossibleException(
+                $"Ruleset {version.Name} version {version.Version} no longer compiles: {string.Join("; ", compiled.Errors.Select(e => e.Message))}");
+        }
+        if (ruleset.Version != version.Version)
+        {
+            throw new ReplayNotPossibleException($"The archived content of {version.Name} hashes to {ruleset.Version}, not {version.Version}: the archive was altered.");
+        }
+        return ruleset;
+    }
+}
+
+/// <summary>A replay cannot run: the rules it needs are missing, altered or do not compile.</summary>
+public sealed class ReplayNotPossibleException(string message) : Exception(message);

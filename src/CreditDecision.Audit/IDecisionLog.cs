@@ -1,0 +1,71 @@
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit;
+
+/// <summary>
+/// The durable decision log. Appends are chained (see <see cref="DecisionChain"/>) inside one write transaction
+/// that serializes every writer, whichever node it runs on, so the log has one total order and one chain.
+/// </summary>
+public interface IDecisionLog : IAsyncDisposable
+{
+    /// <summary>Creates the schema or brings it up to date. Safe when several nodes start at once.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a batch in one transaction and returns, per item, the stored record or, for an idempotency key
+    /// already used, the record stored first. When this returns, every stored record is durable.
+    /// </summary>
+    Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken);
+
+    Task<DecisionRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken);
+
+    Task<DecisionRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+
+    /// <summary>Decisions matching the query, newest first.</summary>
+    Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Full records decided in [from, to), oldest first, streamed.</summary>
+    IAsyncEnumerable<DecisionRecord> ExportAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
+
+    /// <summary>Every record up to and including <paramref name="position"/>, in chain order, streamed.</summary>
+    IAsyncEnumerable<DecisionRecord> ReadChainAsync(long position, CancellationToken cancellationToken);
+
+    /// <summary>The last record of the chain as the log's head row says.</summary>
+    Task<ChainHead> ReadHeadAsync(CancellationToken cancellationToken);
+
+    /// <summary>The file content of an archived ruleset version, or null.</summary>
+    Task<byte[]?> FindRulesetAsync(string name, string version, CancellationToken cancellationToken);
+
+    /// <summary>The ruleset versions (JSON array) of a snapshot some decision was made with, or null.</summary>
+    Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken);
+}
+
+/// <summary>A decision waiting to be written, with the snapshot whose rulesets it needs archived.</summary>
+public sealed record PendingDecision(DecisionRecord Record, RulesetSnapshot Snapshot);
+
+/// <summary>The stored record; <see cref="Duplicate"/> when an earlier record already held the idempotency key.</summary>
+public sealed record AppendResult(DecisionRecord Record, bool Duplicate);
+
+/// <summary>Filters for <see cref="IDecisionLog.SearchAsync"/>; null means any.</summary>
+public sealed record DecisionQuery(
+    string? ApplicationId = null,
+    string? EnterpriseId = null,
+    string? Outcome = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    int Page = 1,
+    int PageSize = 50);
+
+/// <summary>One page of decision summaries.</summary>
+public sealed record DecisionPage(int Page, int PageSize, bool HasMore, IReadOnlyList<DecisionSummary> Items);
+
+/// <summary>What a search lists per decision; the full record is at <c>GET /decisions/{decisionId}</c>.</summary>
+public sealed record DecisionSummary(
+    Guid DecisionId,
+    long Position,
+    string ApplicationId,
+    string EnterpriseId,
+    string Outcome,
+    DateTimeOffset DecidedAt,
+    string Caller,
+    string SnapshotId);

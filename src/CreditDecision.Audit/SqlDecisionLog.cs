@@ -1,0 +1,349 @@
+using System.Data;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit;
+
+/// <summary>
+/// The decision log over ADO.NET, shared by the SQLite and PostgreSQL stores: the SQL below is the subset both
+/// speak. A store supplies connections, its schema scripts and how a write transaction takes the chain lock.
+/// </summary>
+public abstract class SqlDecisionLog : IDecisionLog
+{
+    private const string RecordColumns =
+        "position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id, idempotency_key, " +
+        "request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version, service_version, previous_hash, record_hash";
+
+    private const string SummaryColumns =
+        "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id";
+
+    private readonly HashSet<string> _archivedSnapshots = [];
+    private readonly Lock _archivedLock = new();
+
+    protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Schema scripts, applied in order; the index + 1 is the schema version.</summary>
+    protected abstract IReadOnlyList<string> Migrations { get; }
+
+    /// <summary>Starts the transaction of an append; returns once this writer holds the chain.</summary>
+    protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Starts the transaction of a migration; returns once no other node can migrate.</summary>
+    protected abstract ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    public virtual async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, script_hash TEXT NOT NULL)", cancellationToken);
+        await using var transaction = await BeginMigrationAsync(connection, cancellationToken);
+        var applied = Convert.ToInt32(await ScalarAsync(connection, transaction,
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", cancellationToken) ?? 0, System.Globalization.CultureInfo.InvariantCulture);
+        if (applied > Migrations.Count)
+        {
+            throw new InvalidOperationException(
+                $"The decision log's schema is version {applied}, newer than this service knows ({Migrations.Count}); upgrade the service.");
+        }
+        for (var version = applied + 1; version <= Migrations.Count; version++)
+        {
+            var script = Migrations[version - 1];
+            await ExecuteAsync(connection, transaction, script, cancellationToken);
+            await using var record = Command(connection, transaction,
+                "INSERT INTO schema_migrations (version, script_hash) VALUES (@version, @hash)");
+            Add(record, "version", version);
+            Add(record, "hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script))));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginAppendAsync(connection, cancellationToken);
+
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken);
+        var byKey = await FindByKeysAsync(connection, transaction, batch, cancellationToken);
+        var results = new AppendResult[batch.Count];
+        var newSnapshots = new List<RulesetSnapshot>();
+
+        await using var insert = InsertCommand(connection, transaction);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (record, snapshot) = batch[i];
+            if (record.IdempotencyKey is { } key && byKey.TryGetValue(key, out var first))
+            {
+                results[i] = new AppendResult(first, Duplicate: true);
+                continue;
+            }
+            var linked = DecisionChain.Link(record, head);
+            Bind(insert, linked);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            head = new ChainHead(linked.Position, linked.RecordHash);
+            if (linked.IdempotencyKey is { } newKey) byKey[newKey] = linked;
+            if (!IsArchived(snapshot.Id) && newSnapshots.All(s => s.Id != snapshot.Id)) newSnapshots.Add(snapshot);
+            results[i] = new AppendResult(linked, Duplicate: false);
+        }
+
+        foreach (var snapshot in newSnapshots) await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
+        await using (var update = Command(connection, transaction, "UPDATE chain_head SET position = @position, record_hash = @hash WHERE id = 1"))
+        {
+            Add(update, "position", head.Position);
+            Add(update, "hash", head.RecordHash);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        lock (_archivedLock)
+        {
+            foreach (var snapshot in newSnapshots) _archivedSnapshots.Add(snapshot.Id);
+        }
+        return results;
+    }
+
+    public Task<DecisionRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken) =>
+        FindOneAsync("decision_id", decisionId.ToString("D"), cancellationToken);
+
+    public Task<DecisionRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+        FindOneAsync("idempotency_key", idempotencyKey, cancellationToken);
+
+    public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, query.From, query.To);
+        if (query.ApplicationId is not null) where.Add(Filter(command, "application_id", query.ApplicationId));
+        if (query.EnterpriseId is not null) where.Add(Filter(command, "enterprise_id", query.EnterpriseId));
+        if (query.Outcome is not null) where.Add(Filter(command, "outcome", query.Outcome));
+        command.CommandText = $"SELECT {SummaryColumns} FROM decisions{Where(where)} ORDER BY position DESC LIMIT @limit OFFSET @offset";
+        Add(command, "limit", query.PageSize + 1);
+        Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
+
+        var items = new List<DecisionSummary>(query.PageSize + 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new DecisionSummary(
+                Guid.Parse(reader.GetString(0)), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetString(6), reader.GetString(7)));
+        }
+        var hasMore = items.Count > query.PageSize;
+        if (hasMore) items.RemoveAt(items.Count - 1);
+        return new DecisionPage(query.Page, query.PageSize, hasMore, items);
+    }
+
+    public async IAsyncEnumerable<DecisionRecord> ExportAsync(
+        DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(Filters(command, from, to))} ORDER BY position";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
+    }
+
+    public async IAsyncEnumerable<DecisionRecord> ReadChainAsync(long position, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"SELECT {RecordColumns} FROM decisions WHERE position <= @position ORDER BY position");
+        Add(command, "position", position);
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
+    }
+
+    public async Task<ChainHead> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadHeadAsync(connection, null, cancellationToken);
+    }
+
+    public async Task<byte[]?> FindRulesetAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT content FROM rulesets WHERE name = @name AND version = @version");
+        Add(command, "name", name);
+        Add(command, "version", version);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    public async Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT ruleset_versions FROM rule_snapshots WHERE snapshot_id = @id");
+        Add(command, "id", snapshotId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private bool IsArchived(string snapshotId)
+    {
+        lock (_archivedLock) return _archivedSnapshots.Contains(snapshotId);
+    }
+
+    private static async Task ArchiveAsync(DbConnection connection, DbTransaction transaction, RulesetSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using var ruleset = Command(connection, transaction,
+            "INSERT INTO rulesets (name, version, stage, content) VALUES (@name, @version, @stage, @content) ON CONFLICT DO NOTHING");
+        foreach (var compiled in snapshot.InDecisionOrder)
+        {
+            ruleset.Parameters.Clear();
+            Add(ruleset, "name", compiled.Name);
+            Add(ruleset, "version", compiled.Version);
+            Add(ruleset, "stage", compiled.Stage.WireName());
+            Add(ruleset, "content", compiled.SourceContent.ToArray());
+            await ruleset.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var manifest = Command(connection, transaction,
+            "INSERT INTO rule_snapshots (snapshot_id, ruleset_versions) VALUES (@id, @versions) ON CONFLICT DO NOTHING");
+        Add(manifest, "id", snapshot.Id);
+        Add(manifest, "versions", RulesetVersionsJson.Of(snapshot));
+        await manifest.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<DecisionRecord?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, $"SELECT {RecordColumns} FROM decisions WHERE {column} = @value");
+        Add(command, "value", value);
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) return record;
+        return null;
+    }
+
+    private static async Task<Dictionary<string, DecisionRecord>> FindByKeysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
+    {
+        var keys = batch.Select(p => p.Record.IdempotencyKey).OfType<string>().Distinct().ToArray();
+        var found = new Dictionary<string, DecisionRecord>(StringComparer.Ordinal);
+        if (keys.Length == 0) return found;
+        await using var command = Command(connection, transaction, "");
+        var names = keys.Select((key, i) =>
+        {
+            Add(command, "k" + i, key);
+            return "@k" + i;
+        });
+        command.CommandText = $"SELECT {RecordColumns} FROM decisions WHERE idempotency_key IN ({string.Join(", ", names)})";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[record.IdempotencyKey!] = record;
+        return found;
+    }
+
+    private static async Task<ChainHead> ReadHeadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT position, record_hash FROM chain_head WHERE id = 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ChainHead(reader.GetInt64(0), reader.GetString(1))
+            : throw new InvalidOperationException("The decision log has no chain head row; its schema is damaged.");
+    }
+
+    private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction)
+    {
+        var names = RecordColumns.Split(", ");
+        var command = Command(connection, transaction,
+            $"INSERT INTO decisions ({RecordColumns}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})");
+        foreach (var name in names)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    private static void Bind(DbCommand insert, DecisionRecord record)
+    {
+        object?[] values =
+        [
+            record.Position, record.DecisionId.ToString("D"), record.ApplicationId, record.EnterpriseId, record.Outcome,
+            record.DecidedAt.ToUnixTimeMilliseconds(), record.Caller, record.RequestId, record.IdempotencyKey,
+            record.RequestHash, record.RequestJson, record.ResponseJson, record.SnapshotId, record.RulesetVersions,
+            record.EngineVersion, record.ServiceVersion, record.PreviousHash, record.RecordHash,
+        ];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = insert.Parameters[i];
+            parameter.Value = values[i] ?? DBNull.Value;
+            if (values[i] is null) parameter.DbType = DbType.String;
+        }
+    }
+
+    private static async IAsyncEnumerable<DecisionRecord> ReadRecordsAsync(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new DecisionRecord
+            {
+                Position = reader.GetInt64(0),
+                DecisionId = Guid.Parse(reader.GetString(1)),
+                ApplicationId = reader.GetString(2),
+                EnterpriseId = reader.GetString(3),
+                Outcome = reader.GetString(4),
+                DecidedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                Caller = reader.GetString(6),
+                RequestId = reader.GetString(7),
+                IdempotencyKey = reader.IsDBNull(8) ? null : reader.GetString(8),
+                RequestHash = reader.GetString(9),
+                RequestJson = reader.GetString(10),
+                ResponseJson = reader.GetString(11),
+                SnapshotId = reader.GetString(12),
+                RulesetVersions = reader.GetString(13),
+                EngineVersion = reader.GetString(14),
+                ServiceVersion = reader.GetString(15),
+                PreviousHash = reader.GetString(16),
+                RecordHash = reader.GetString(17),
+            };
+        }
+    }
+
+    private static List<string> Filters(DbCommand command, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var where = new List<string>();
+        if (from is { } start)
+        {
+            Add(command, "from", start.ToUnixTimeMilliseconds());
+            where.Add("decided_at_ms >= @from");
+        }
+        if (to is { } end)
+        {
+            Add(command, "to", end.ToUnixTimeMilliseconds());
+            where.Add("decided_at_ms < @to");
+        }
+        return where;
+    }
+
+    private static string Filter(DbCommand command, string column, string value)
+    {
+        Add(command, column, value);
+        return $"{column} = @{column}";
+    }
+
+    private static string Where(List<string> conditions) => conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    protected static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}

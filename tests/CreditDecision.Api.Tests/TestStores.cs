@@ -1,0 +1,102 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CreditDecision.Api.Tests;
+
+/// <summary>
+/// The decision log stores the audit tests run against. SQLite always; PostgreSQL when
+/// <c>CREDITDECISION_TEST_POSTGRES</c> holds a connection string (CI sets it; <c>scripts/test-postgres.sh</c> starts one).
+/// </summary>
+public static class TestStores
+{
+    public const string Sqlite = "sqlite";
+    public const string Postgres = "postgres";
+    public const string PostgresVariable = "CREDITDECISION_TEST_POSTGRES";
+
+    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable);
+
+    /// <summary>Theory data: every store available here. In CI a missing PostgreSQL is an error, not a silent skip.</summary>
+    public static TheoryData<string> All
+    {
+        get
+        {
+            var stores = new TheoryData<string> { Sqlite };
+            if (PostgresConnectionString is not null) stores.Add(Postgres);
+            else if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                throw new InvalidOperationException($"CI must run the PostgreSQL tests: set {PostgresVariable}.");
+            }
+            return stores;
+        }
+    }
+}
+
+/// <summary>A decision log database of its own for one application instance, removed on dispose.</summary>
+public sealed class TestLogDatabase : IDisposable
+{
+    private readonly TempDirectory? _folder;
+    private readonly string? _schema;
+
+    private TestLogDatabase(string provider, string connectionString, TempDirectory? folder, string? schema)
+    {
+        Provider = provider;
+        ConnectionString = connectionString;
+        _folder = folder;
+        _schema = schema;
+    }
+
+    public string Provider { get; }
+    public string ConnectionString { get; }
+
+    public static TestLogDatabase Create(string store)
+    {
+        if (store == TestStores.Sqlite)
+        {
+            var folder = new TempDirectory();
+            return new TestLogDatabase(store, $"Data Source={Path.Combine(folder.Path, "decisions.db")}", folder, null);
+        }
+        var server = TestStores.PostgresConnectionString
+            ?? throw new InvalidOperationException($"Set {TestStores.PostgresVariable} to run the PostgreSQL tests.");
+        var schema = "test_" + Guid.NewGuid().ToString("N");
+        var builder = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema };
+        return new TestLogDatabase(store, builder.ToString(), null, schema);
+    }
+
+    /// <summary>Runs SQL directly against the store, behind the service's back (to tamper, for instance).</summary>
+    public async Task<int> ExecuteAsync(string sql)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The first column of the first row of a query.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
+    private DbConnection Open() => Provider == TestStores.Sqlite
+        ? new SqliteConnection(ConnectionString + ";Pooling=false")
+        : new NpgsqlConnection(ConnectionString);
+
+    public void Dispose()
+    {
+        if (_schema is not null)
+        {
+            using var connection = new NpgsqlConnection(TestStores.PostgresConnectionString);
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = $"DROP SCHEMA IF EXISTS \"{_schema}\" CASCADE";
+            drop.ExecuteNonQuery();
+        }
+        _folder?.Dispose();
+    }
+}
