@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CreditDecision.Api.Tests;
 
-/// <summary>The real application over HTTP, with its rules folder and decision log store chosen by the test.</summary>
-public sealed class CreditDecisionApplication(string rulesDirectory, string store = TestStores.Sqlite) : WebApplicationFactory<Program>
+/// <summary>
+/// The real application over HTTP, with its rules folder and decision log store chosen by the test. A log passed
+/// in is shared (several nodes, or a restart) and stays with the test; otherwise the instance has its own.
+/// </summary>
+public sealed class CreditDecisionApplication(string rulesDirectory, string store = TestStores.Sqlite, TestLogDatabase? log = null)
+    : WebApplicationFactory<Program>
 {
     public CreditDecisionApplication() : this(RepoPaths.Rules)
     {
@@ -17,7 +21,9 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
     public string ArchiveDirectory => Path.Combine(_data.Path, "rules-archive");
 
     /// <summary>The decision log this instance writes: a fresh SQLite file or a fresh PostgreSQL schema.</summary>
-    public TestLogDatabase Log { get; } = TestLogDatabase.Create(store);
+    public TestLogDatabase Log { get; } = log ?? TestLogDatabase.Create(store);
+
+    private readonly bool _ownsLog = log is null;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -34,7 +40,7 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
     {
         base.Dispose(disposing);
         if (!disposing) return;
-        Log.Dispose();
+        if (_ownsLog) Log.Dispose();
         _data.Dispose();
     }
 }

@@ -4,7 +4,6 @@ using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Audit;
 
@@ -32,12 +31,14 @@ public static class AuditEndpoints
 
         decisions.MapGet("/{decisionId:guid}", Find)
             .WithName("GetDecision")
-            .WithSummary("One logged decision with its request, response, ruleset versions and chain hashes");
+            .WithSummary("One logged decision with its request, response, ruleset versions and chain hashes")
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         decisions.MapPost("/{decisionId:guid}/replay", Replay)
             .WithName("ReplayDecision")
             .WithSummary("Re-evaluate a logged decision and compare with what was decided")
             .WithDescription("Without 'against' (or against=recorded) the decision is re-evaluated with its own ruleset versions and must be identical. against=current uses the live rules; against={snapshotId} uses the version set of another logged decision.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
         routes.MapGroup("/audit").WithTags("Audit")
@@ -47,7 +48,7 @@ public static class AuditEndpoints
             .WithDescription("Reports 'intact' with the record count and head hash, or 'broken' with the first record that fails and why.");
     }
 
-    public static async Task<Results<Ok<StoredDecision>, NotFound<ProblemDetails>>> Find(
+    public static async Task<Results<Ok<StoredDecision>, ProblemHttpResult>> Find(
         Guid decisionId, IDecisionLog log, CancellationToken cancellationToken) =>
         await log.FindAsync(decisionId, cancellationToken) is { } record
             ? TypedResults.Ok(StoredDecision.From(record))
@@ -92,7 +93,7 @@ public static class AuditEndpoints
         }, "application/x-ndjson");
     }
 
-    public static async Task<Results<Ok<ReplayResult>, NotFound<ProblemDetails>>> Replay(
+    public static async Task<Results<Ok<ReplayResult>, ProblemHttpResult>> Replay(
         Guid decisionId, DecisionReplayer replayer, CancellationToken cancellationToken, string? against = null) =>
         await replayer.ReplayAsync(decisionId, against, cancellationToken) is { } result
             ? TypedResults.Ok(result)
@@ -104,12 +105,10 @@ public static class AuditEndpoints
         return TypedResults.Ok(await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken));
     }
 
-    private static NotFound<ProblemDetails> NotFound(Guid decisionId) => TypedResults.NotFound(new ProblemDetails
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "No such decision.",
-        Detail = $"The decision log holds no decision {decisionId}.",
-    });
+    private static ProblemHttpResult NotFound(Guid decisionId) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "No such decision.",
+        detail: $"The decision log holds no decision {decisionId}.");
 
     private static (DateTimeOffset? From, DateTimeOffset? To) Period(string? from, string? to, Dictionary<string, string[]> errors)
     {
