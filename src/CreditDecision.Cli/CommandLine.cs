@@ -19,6 +19,12 @@ public static partial class CommandLine
           test <rulesDir>                     run the cases of every ruleset; pass/fail per case with the difference
           diff <rulesDirA> <rulesDirB>        rules added, removed and changed, per ruleset
           decide <rulesDir> <application.json> one decision offline, printed with its trace
+          replay <decisionId> [--against current|<snapshotId>] [--rules <rulesDir>]
+                                              re-evaluate a logged decision; exit 0 when identical, 1 when it differs
+          verify                              walk the decision log's hash chain; exit 0 when intact, 1 when broken
+
+        replay and verify read the store named by --log sqlite|postgres and --connection "<connection string>",
+        else by DecisionLog__Provider and DecisionLog__ConnectionString, else "Data Source=data/decisions.db".
         """;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
@@ -31,13 +37,28 @@ public static partial class CommandLine
                 ["test", var dir] => await TestAsync(dir, output),
                 ["diff", var before, var after] => Diff(before, after, output),
                 ["decide", var dir, var application] => await DecideAsync(dir, application, output, errors),
+                ["replay", var decision, .. var rest] when Options(rest) is { } options => await AuditCommands.ReplayAsync(decision, options, output, errors),
+                ["verify", .. var rest] when Options(rest) is { } options => await AuditCommands.VerifyAsync(options, output, errors),
                 _ => Fail(errors, Usage),
             };
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException or ArgumentException or System.Data.Common.DbException)
         {
             return Fail(errors, $"error: {ex.Message}");
         }
+    }
+
+    /// <summary><c>--name value</c> pairs; null when anything else is there.</summary>
+    private static Dictionary<string, string>? Options(string[] arguments)
+    {
+        if (arguments.Length % 2 != 0) return null;
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < arguments.Length; i += 2)
+        {
+            if (!arguments[i].StartsWith("--", StringComparison.Ordinal)) return null;
+            options[arguments[i][2..]] = arguments[i + 1];
+        }
+        return options;
     }
 
     private static int Validate(string directory, TextWriter output)

@@ -1,0 +1,83 @@
+using System.Text.Json;
+using CreditDecision.Audit;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Cli;
+
+/// <summary>
+/// <c>replay</c> and <c>verify</c> against a decision log store. The store comes from <c>--log</c> and
+/// <c>--connection</c>, else from the service's environment variables <c>DecisionLog__Provider</c> and
+/// <c>DecisionLog__ConnectionString</c>, else the service's default SQLite file <c>data/decisions.db</c>.
+/// </summary>
+internal static class AuditCommands
+{
+    public const string DefaultConnection = "Data Source=data/decisions.db";
+
+    public static async Task<int> ReplayAsync(string decisionId, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
+    {
+        if (!Guid.TryParse(decisionId, out var id)) return Usage(errors, $"'{decisionId}' is not a decision id (a GUID).");
+        if (Unknown(options, "against", "rules", "log", "connection") is { } unknown) return Usage(errors, $"replay has no option --{unknown}.");
+        await using var log = Open(options);
+        var against = options.GetValueOrDefault("against");
+        var rulesDirectory = options.GetValueOrDefault("rules", "rules");
+        var replayer = new DecisionReplayer(log, archive: null, () =>
+            against == DecisionReplayer.Current ? RulesDirectoryLoader.Compile(rulesDirectory, TimeProvider.System).Snapshot : null);
+        try
+        {
+            if (await replayer.ReplayAsync(id, against, CancellationToken.None) is not { } result)
+            {
+                return Usage(errors, $"The decision log holds no decision {id}.");
+            }
+            output.WriteLine(JsonSerializer.Serialize(result, Indented));
+            output.WriteLine(result.Identical
+                ? $"identical: decision {id} replays exactly under {result.Against} rules."
+                : $"differs: {result.Differences.Count} field(s); outcome {result.RecordedOutcome} -> {result.ReplayedOutcome}.");
+            return result.Identical ? 0 : 1;
+        }
+        catch (ReplayNotPossibleException ex)
+        {
+            errors.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
+    }
+
+    public static async Task<int> VerifyAsync(IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
+    {
+        if (Unknown(options, "log", "connection") is { } unknown) return Usage(errors, $"verify has no option --{unknown}.");
+        await using var log = Open(options);
+        var head = await log.ReadHeadAsync(CancellationToken.None);
+        var result = await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, CancellationToken.None), head, CancellationToken.None);
+        if (result.FirstBroken is { } broken)
+        {
+            output.WriteLine($"broken: record {broken.Position} (decision {broken.DecisionId?.ToString() ?? "-"}): {broken.Reason}");
+            output.WriteLine($"{result.Records} record(s) before it verified.");
+            return 1;
+        }
+        output.WriteLine($"intact: {result.Records} record(s), head {result.HeadHash}");
+        return 0;
+    }
+
+    private static IDecisionLog Open(IReadOnlyDictionary<string, string> options)
+    {
+        var provider = options.GetValueOrDefault("log") ?? Environment.GetEnvironmentVariable("DecisionLog__Provider") ?? "sqlite";
+        var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("DecisionLog__ConnectionString") ?? DefaultConnection;
+        return provider switch
+        {
+            "sqlite" => new SqliteDecisionLog(connection),
+            "postgres" => new PostgresDecisionLog(connection),
+            _ => throw new ArgumentException($"--log must be 'sqlite' or 'postgres', not '{provider}'."),
+        };
+    }
+
+    private static string? Unknown(IReadOnlyDictionary<string, string> options, params string[] known) =>
+        options.Keys.FirstOrDefault(name => !known.Contains(name));
+
+    private static readonly JsonSerializerOptions Indented = new(ContractJson.Options) { WriteIndented = true };
+
+    private static int Usage(TextWriter errors, string message)
+    {
+        errors.WriteLine($"error: {message}");
+        return 2;
+    }
+}

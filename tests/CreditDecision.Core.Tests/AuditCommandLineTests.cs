@@ -1,0 +1,88 @@
+using System.Text.Json;
+using CreditDecision.Audit;
+using CreditDecision.Cli;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+using Microsoft.Data.Sqlite;
+
+namespace CreditDecision.Core.Tests;
+
+/// <summary><c>replay</c> and <c>verify</c> of the CLI against a real SQLite decision log written by the recorder.</summary>
+public sealed class AuditCommandLineTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    private string Connection => $"Data Source={Path.Combine(_data.Path, "decisions.db")}";
+
+    public void Dispose() => _data.Dispose();
+
+    private async Task<(int Exit, string Output)> Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var errors = new StringWriter();
+        var exit = await CommandLine.RunAsync([.. args, "--log", "sqlite", "--connection", Connection], output, errors);
+        return (exit, output.ToString() + errors);
+    }
+
+    private async Task<Guid> RecordAsync(string sample)
+    {
+        var rules = new RulesHost(RepoPaths.Rules, new RulesetArchive(Path.Combine(_data.Path, "archive")), TimeProvider.System);
+        Assert.True(rules.Reload().IsValid);
+        await using var log = new SqliteDecisionLog(Connection);
+        await log.MigrateAsync(CancellationToken.None);
+        await using var writer = new DecisionLogWriter(log);
+        var recorder = new DecisionRecorder(new DecisionService(rules, TimeProvider.System), log, writer);
+        var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(sample), ContractJson.Options)!;
+        var decision = await recorder.DecideAsync(application, new DecisionRequestContext("cli-test", "req-1", null), CancellationToken.None);
+        return decision.Response.DecisionId;
+    }
+
+    [Fact]
+    public async Task Replay_of_a_logged_decision_is_identical_and_against_edited_rules_shows_the_change()
+    {
+        var id = await RecordAsync("healthy-manufacturer");
+
+        var (exit, output) = await Run("replay", id.ToString());
+        Assert.Equal(0, exit);
+        Assert.Contains($"identical: decision {id} replays exactly under recorded rules.", output);
+
+        using var rules = RepoPaths.CopyOfRules();
+        FileEdit.Replace(Path.Combine(rules.Path, "approval.json"), "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 10");
+        var (changedExit, changed) = await Run("replay", id.ToString(), "--against", "current", "--rules", rules.Path);
+        Assert.Equal(1, changedExit);
+        Assert.Contains("outcome approve -> refer", changed);
+        Assert.Contains("\"path\": \"$.outcome\"", changed);
+    }
+
+    [Fact]
+    public async Task Verify_reports_intact_then_names_a_tampered_record()
+    {
+        await RecordAsync("healthy-manufacturer");
+        var second = await RecordAsync("tax-arrears");
+
+        var (exit, output) = await Run("verify");
+        Assert.Equal(0, exit);
+        Assert.Contains("intact: 2 record(s), head ", output);
+
+        await using (var connection = new SqliteConnection(Connection + ";Pooling=false"))
+        {
+            await connection.OpenAsync();
+            await using var tamper = connection.CreateCommand();
+            tamper.CommandText = "UPDATE decisions SET outcome = 'approve' WHERE position = 2";
+            Assert.Equal(1, await tamper.ExecuteNonQueryAsync());
+        }
+        var (brokenExit, broken) = await Run("verify");
+        Assert.Equal(1, brokenExit);
+        Assert.Contains($"broken: record 2 (decision {second}): its content does not match its hash", broken);
+    }
+
+    [Fact]
+    public async Task Unknown_decisions_and_options_are_usage_errors()
+    {
+        await RecordAsync("young-firm");
+        Assert.Equal(2, (await Run("replay", Guid.NewGuid().ToString())).Exit);
+        Assert.Equal(2, (await Run("replay", "not-a-guid")).Exit);
+        Assert.Equal(2, (await Run("verify", "--colour", "red")).Exit);
+    }
+}
