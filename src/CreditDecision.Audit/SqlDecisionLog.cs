@@ -184,7 +184,7 @@ public abstract class SqlDecisionLog : IDecisionLog
     {
         await using var ruleset = Command(connection, transaction,
             "INSERT INTO rulesets (name, version, stage, content) VALUES (@name, @version, @stage, @content) ON CONFLICT DO NOTHING");
-        foreach (var compiled in snapshot.InDecisionOrder)
+        foreach (var compiled in snapshot.All)
         {
             ruleset.Parameters.Clear();
             Add(ruleset, "name", compiled.Name);

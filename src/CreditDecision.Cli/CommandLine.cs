@@ -70,7 +70,7 @@ public static partial class CommandLine
             output.WriteLine($"{result.Errors.Count} error(s): the folder would not go live.");
             return 1;
         }
-        foreach (var ruleset in result.Snapshot.InDecisionOrder)
+        foreach (var ruleset in result.Snapshot.All)
         {
             output.WriteLine($"ok  {Path.GetFileName(ruleset.SourceFile),-20} {ruleset.Name,-20} {ruleset.Stage.WireName(),-14} {ruleset.Rules.Length,3} rules  {ruleset.Version}");
         }

@@ -71,7 +71,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
             }
             else if (status.Active != before)
             {
-                LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.VersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
+                LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.AllVersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
             }
             return status;
         }

@@ -52,7 +52,7 @@ public sealed record ActiveRulesets(string Snapshot, DateTimeOffset LoadedAt, IR
     public static ActiveRulesets From(RulesetSnapshot snapshot) => new(
         snapshot.Id,
         snapshot.LoadedAt,
-        [.. snapshot.InDecisionOrder.Select(r => new RulesetSummary(
+        [.. snapshot.All.Select(r => new RulesetSummary(
             r.Name, r.Stage.WireName(), r.Version, r.Label, r.EffectiveDate, r.Rules.Length, snapshot.LoadedAt, Path.GetFileName(r.SourceFile)))]);
 }
 

@@ -14,7 +14,7 @@ public static class ApplicationValidator
 
     public static IReadOnlyDictionary<string, string[]> Validate(LoanApplication application)
     {
-        var errors = new Errors();
+        var errors = new FieldErrors();
         errors.Text("applicationId", application.ApplicationId, 64);
         errors.Required("evaluationDate", application.EvaluationDate);
         if (application.EvaluationDate is { } date && (date.Year < 2000 || date.Year > 2100))
@@ -26,7 +26,7 @@ public static class ApplicationValidator
         return errors.ToDictionary();
     }
 
-    private static void ValidateApplicant(Errors errors, ApplicantData a, DateOnly? evaluationDate)
+    private static void ValidateApplicant(FieldErrors errors, ApplicantData a, DateOnly? evaluationDate)
     {
         const string p = "applicant.";
         errors.Text(p + "enterpriseId", a.EnterpriseId, 64);
@@ -59,7 +59,7 @@ public static class ApplicationValidator
         errors.Range(p + "relatedPartyGuarantees", a.RelatedPartyGuarantees, 0m, MaxAmount);
     }
 
-    private static void ValidateRequest(Errors errors, LoanRequestData r)
+    private static void ValidateRequest(FieldErrors errors, LoanRequestData r)
     {
         const string p = "request.";
         errors.Required(p + "product", r.Product);
@@ -80,47 +80,5 @@ public static class ApplicationValidator
         {
             errors.Add(p + "guaranteeAmount", "must be 0 when hasGuarantor is false");
         }
-    }
-
-    private sealed class Errors
-    {
-        private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
-
-        public void Add(string field, string message)
-        {
-            if (!_byField.TryGetValue(field, out var messages)) _byField[field] = messages = [];
-            messages.Add(message);
-        }
-
-        public bool Required<T>(string field, T? value)
-        {
-            if (value is not null) return true;
-            Add(field, "is required");
-            return false;
-        }
-
-        public bool Text(string field, string? value, int maxLength)
-        {
-            if (string.IsNullOrWhiteSpace(value))
-            {
-                Add(field, "is required and must not be blank");
-                return false;
-            }
-            if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters");
-            else if (value.Any(char.IsControl)) Add(field, "must not contain control characters");
-            else return true;
-            return false;
-        }
-
-        public bool Range<T>(string field, T? value, T min, T max) where T : struct, IComparable<T>
-        {
-            if (!Required(field, value)) return false;
-            if (value!.Value.CompareTo(min) >= 0 && value.Value.CompareTo(max) <= 0) return true;
-            Add(field, $"must be between {min} and {max}");
-            return false;
-        }
-
-        public IReadOnlyDictionary<string, string[]> ToDictionary() =>
-            _byField.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
     }
 }

@@ -232,7 +232,7 @@ public static class DecisionPipeline
     };
 
     /// <summary>Runs a ruleset's workflow in RulesEngine and returns, per rule in file order, whether it fired.</summary>
-    private static async ValueTask<bool[]> RunAsync(CompiledRuleset ruleset, DecisionFacts facts)
+    internal static async ValueTask<bool[]> RunAsync(CompiledRuleset ruleset, DecisionFacts facts)
     {
         var inputs = ruleset.Stage.Inputs();
         var parameters = new RuleParameter[inputs.Count];
@@ -268,6 +268,6 @@ public static class DecisionPipeline
         }
     }
 
-    private static StageTrace Trace(CompiledRuleset ruleset, RuleTrace[] rules) =>
+    internal static StageTrace Trace(CompiledRuleset ruleset, RuleTrace[] rules) =>
         new(ruleset.Stage.WireName(), ruleset.Name, ruleset.Version, rules);
 }

@@ -69,8 +69,14 @@ public sealed record RuleSpec
     /// <summary>Pricing: what the rule's output sets.</summary>
     public PricingMeasure Sets { get; init; }
 
-    /// <summary>Early warning: yellow, orange or red.</summary>
+    /// <summary>Early warning and monitoring: yellow, orange or red.</summary>
     public WarningLevel Level { get; init; }
+
+    /// <summary>Monitoring: the step on the recovery path the signal calls for.</summary>
+    public RecoveryAction Action { get; init; }
+
+    /// <summary>Monitoring: notches the loan's grade should move down when the signal fires.</summary>
+    public int Downgrade { get; init; }
 }
 
 /// <summary>What a pricing rule's output sets.</summary>

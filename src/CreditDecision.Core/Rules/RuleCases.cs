@@ -18,7 +18,7 @@ public sealed record RuleCasesFile
     /// <summary>WorkflowName of the ruleset the cases belong to.</summary>
     public string? Ruleset { get; init; }
 
-    /// <summary>A complete application that every case starts from.</summary>
+    /// <summary>A complete application (for monitoring: a complete loan review) that every case starts from.</summary>
     public JsonObject? Base { get; init; }
 
     public List<RuleCase>? Cases { get; init; }
@@ -55,6 +55,18 @@ public sealed record CaseExpectation
     /// <summary>The warning codes, exactly and in order.</summary>
     public List<string>? WarningCodes { get; init; }
 
+    /// <summary>Monitoring: the signal codes, exactly and in order.</summary>
+    public List<string>? SignalCodes { get; init; }
+
+    /// <summary>Monitoring: the most severe action, e.g. <c>call-guarantee</c>.</summary>
+    public string? RecommendedAction { get; init; }
+
+    /// <summary>Monitoring: <c>none</c>, <c>watch</c>, <c>soft-recovery</c>, <c>credit-recovery</c> or <c>hard-recovery</c>.</summary>
+    public string? RecoveryPhase { get; init; }
+
+    /// <summary>Monitoring: the grade after the downgrade.</summary>
+    public string? SuggestedGrade { get; init; }
+
     /// <summary>Rules of this ruleset that must fire.</summary>
     public List<string>? Fired { get; init; }
 
@@ -89,7 +101,7 @@ public static class RuleCaseRunner
     {
         var results = new List<CaseResult>();
         var errors = new List<RuleError>();
-        foreach (var ruleset in snapshot.InDecisionOrder)
+        foreach (var ruleset in snapshot.All)
         {
             var path = CasesPathFor(ruleset.SourceFile);
             if (!File.Exists(path)) continue;
@@ -136,21 +148,66 @@ public static class RuleCaseRunner
         }
     }
 
-    private static async Task<CaseResult> RunCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseApplication, RuleCase @case)
+    private static Task<CaseResult> RunCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseInput, RuleCase @case) =>
+        ruleset.Stage == Stage.Monitoring
+            ? RunReviewCaseAsync(snapshot, ruleset, path, baseInput, @case)
+            : RunApplicationCaseAsync(snapshot, ruleset, path, baseInput, @case);
+
+    private static (T? Input, string? Error) Input<T>(JsonObject baseInput, RuleCase @case)
     {
-        var differences = new List<string>();
-        var fired = new Dictionary<string, bool>();
-        LoanApplication? application;
         try
         {
-            var node = baseApplication.DeepClone().AsObject();
+            var node = baseInput.DeepClone().AsObject();
             foreach (var (field, value) in @case.Changes ?? []) Set(node, field, value?.DeepClone());
-            application = node.Deserialize<LoanApplication>(ContractJson.Options);
+            return (node.Deserialize<T>(ContractJson.Options), null);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
         {
-            return new CaseResult(path, ruleset.Name, @case.Name!, [$"its application cannot be read: {ex.Message}"], fired);
+            return (default, $"its input cannot be read: {ex.Message}");
         }
+    }
+
+    private static async Task<CaseResult> RunReviewCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseReview, RuleCase @case)
+    {
+        var fired = new Dictionary<string, bool>();
+        var (review, readError) = Input<LoanReview>(baseReview, @case);
+        if (readError is not null) return new CaseResult(path, ruleset.Name, @case.Name!, [readError], fired);
+        var invalid = ReviewValidator.Validate(review!, MonitoringPipeline.Grades(snapshot).ToArray());
+        if (invalid.Count > 0)
+        {
+            return new CaseResult(path, ruleset.Name, @case.Name!,
+                [.. invalid.Select(e => $"its review is not valid: {e.Key} {string.Join(", ", e.Value)}")], fired);
+        }
+
+        MonitoringResult result;
+        try
+        {
+            result = await MonitoringPipeline.EvaluateAsync(snapshot, review!, Guid.Empty, DateTimeOffset.UnixEpoch);
+        }
+        catch (RuleEvaluationException ex)
+        {
+            return new CaseResult(path, ruleset.Name, @case.Name!, [$"the review failed: {ex.Message}"], fired);
+        }
+
+        foreach (var rule in result.Trace.Single().Rules) fired[rule.Rule] = rule.Fired;
+        var expect = @case.Expect!;
+        var differences = new List<string>();
+        Compare(differences, "WarningLevel", expect.WarningLevel, result.WarningLevel);
+        Compare(differences, "SignalCodes", Join(expect.SignalCodes), Join(result.Signals.Select(s => s.Code)));
+        Compare(differences, "RecommendedAction", expect.RecommendedAction, result.RecommendedAction);
+        Compare(differences, "RecoveryPhase", expect.RecoveryPhase, result.RecoveryPhase);
+        Compare(differences, "SuggestedGrade", expect.SuggestedGrade, result.SuggestedGrade);
+        foreach (var rule in expect.Fired ?? []) CheckFired(differences, fired, rule, expected: true);
+        foreach (var rule in expect.NotFired ?? []) CheckFired(differences, fired, rule, expected: false);
+        return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired);
+    }
+
+    private static async Task<CaseResult> RunApplicationCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseApplication, RuleCase @case)
+    {
+        var differences = new List<string>();
+        var fired = new Dictionary<string, bool>();
+        var (application, readError) = Input<LoanApplication>(baseApplication, @case);
+        if (readError is not null) return new CaseResult(path, ruleset.Name, @case.Name!, [readError], fired);
         var invalid = ApplicationValidator.Validate(application!);
         if (invalid.Count > 0)
         {

@@ -6,6 +6,8 @@ namespace CreditDecision.Core.Rules;
 /// <summary>Reads and checks the stage-specific <c>Properties</c> of a rule.</summary>
 internal static class RuleSpecReader
 {
+    public const int MaxDowngrade = 5;
+
     public static RuleSpec? Read(Stage stage, Dictionary<string, JsonElement>? properties, Action<string> error)
     {
         var reader = new PropertyReader(properties ?? [], "Properties", error);
@@ -24,6 +26,14 @@ internal static class RuleSpecReader
                 Code = reader.Code("Code"),
                 Level = reader.Enum<WarningLevel>("Level", exclude: WarningLevel.Green),
                 Message = reader.Text("Message"),
+            },
+            Stage.Monitoring => new RuleSpec
+            {
+                Code = reader.Code("Code"),
+                Level = reader.Enum<WarningLevel>("Level", exclude: WarningLevel.Green),
+                Message = reader.Text("Message"),
+                Action = reader.Enum<RecoveryAction>("Action", exclude: RecoveryAction.None),
+                Downgrade = reader.WholeNumber("Downgrade", 0, MaxDowngrade) ?? 0,
             },
             _ => throw new ArgumentOutOfRangeException(nameof(stage)),
         };
@@ -156,6 +166,15 @@ internal sealed class PropertyReader(IReadOnlyDictionary<string, JsonElement> fi
         return null;
     }
 
+    public int? WholeNumber(string name, int min, int max)
+    {
+        var number = Number(name);
+        if (number is null) return null;
+        if (number == decimal.Truncate(number.Value) && number >= min && number <= max) return (int)number.Value;
+        Fail($"{scope}.{name} must be a whole number from {min} to {max}");
+        return null;
+    }
+
     /// <summary>An approval reason: Effect (decline or refer), ReasonCode and Message.</summary>
     public RuleSpec Reason() => new()
     {
@@ -174,7 +193,7 @@ internal sealed class PropertyReader(IReadOnlyDictionary<string, JsonElement> fi
 
     public T Enum<T>(string name, T exclude) where T : struct, Enum
     {
-        var allowed = System.Enum.GetValues<T>().Where(v => !v.Equals(exclude)).ToDictionary(v => ToKebab(v.ToString()), v => v);
+        var allowed = System.Enum.GetValues<T>().Where(v => !v.Equals(exclude)).ToDictionary(v => RecoveryPath.WireName(v), v => v);
         var text = OneOf(name, [.. allowed.Keys]);
         return text is null ? exclude : allowed[text];
     }
@@ -195,6 +214,4 @@ internal sealed class PropertyReader(IReadOnlyDictionary<string, JsonElement> fi
         error(message);
     }
 
-    private static string ToKebab(string pascal) =>
-        string.Concat(pascal.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -48,7 +48,7 @@ public static class RulesDirectoryLoader
                 $"WorkflowName '{duplicate.Key}' is used by more than one file: {string.Join(", ", duplicate.Select(r => Path.GetFileName(r.SourceFile)))}"));
         }
         var stagesWithFileErrors = errors.Count > 0;
-        foreach (var missing in Stages.DecisionOrder.Where(s => rulesets.All(r => r.Stage != s)))
+        foreach (var missing in Stages.All.Where(s => rulesets.All(r => r.Stage != s)))
         {
             if (!stagesWithFileErrors)
             {

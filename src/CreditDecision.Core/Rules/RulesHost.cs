@@ -29,7 +29,7 @@ public sealed class RulesHost(string directory, RulesetArchive archive, TimeProv
             var result = RulesDirectoryLoader.Load(Directory, clock);
             if (result.Snapshot is { } snapshot && snapshot.Id != _current?.Id)
             {
-                foreach (var ruleset in snapshot.InDecisionOrder) Archive.Store(ruleset);
+                foreach (var ruleset in snapshot.All) Archive.Store(ruleset);
                 _current = snapshot;
             }
             _status = new RulesStatus(clock.GetUtcNow(), result.Errors, _current);

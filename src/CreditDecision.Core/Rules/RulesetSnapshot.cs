@@ -15,15 +15,26 @@ public sealed class RulesetSnapshot
     {
         ByStage = rulesets.ToImmutableDictionary(r => r.Stage);
         InDecisionOrder = [.. Stages.DecisionOrder.Where(ByStage.ContainsKey).Select(s => ByStage[s])];
+        All = [.. Stages.All.Where(ByStage.ContainsKey).Select(s => ByStage[s])];
         VersionRefs = [.. InDecisionOrder.Select(r => r.ToVersionRef())];
+        AllVersionRefs = [.. All.Select(r => r.ToVersionRef())];
         Id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Join("\n", VersionRefs.Select(v => $"{v.Stage}:{v.Name}:{v.Version}")))));
+            string.Join("\n", AllVersionRefs.Select(v => $"{v.Stage}:{v.Name}:{v.Version}")))));
         LoadedAt = loadedAt;
     }
 
     public ImmutableDictionary<Stage, CompiledRuleset> ByStage { get; }
+    /// <summary>The rulesets a decision runs, in order.</summary>
     public ImmutableArray<CompiledRuleset> InDecisionOrder { get; }
+
+    /// <summary>Every ruleset of the snapshot: the decision stages, then monitoring.</summary>
+    public ImmutableArray<CompiledRuleset> All { get; }
+
+    /// <summary>The versions a decision reports: those of <see cref="InDecisionOrder"/>.</summary>
     public ImmutableArray<RulesetVersionRef> VersionRefs { get; }
+
+    /// <summary>The versions of <see cref="All"/>: what the decision log keeps to rebuild the snapshot.</summary>
+    public ImmutableArray<RulesetVersionRef> AllVersionRefs { get; }
 
     /// <summary>SHA-256 over the stage, name and version of every ruleset: names the whole set.</summary>
     public string Id { get; }

@@ -12,6 +12,9 @@ public enum Stage
     Limit,
     Pricing,
     EarlyWarning,
+
+    /// <summary>Post-loan review of an existing loan (<c>POST /monitor</c>), not part of a decision.</summary>
+    Monitoring,
 }
 
 /// <summary>A named input a stage's rules can read, e.g. <c>applicant</c>, taken from a property of <see cref="DecisionFacts"/>.</summary>
@@ -37,11 +40,28 @@ public sealed class RuleInput
     public Func<DecisionFacts, object?> Read { get; }
 }
 
-/// <summary>Everything known about a decision so far: the application's facts and the results of earlier stages.</summary>
-public sealed class DecisionFacts(ApplicantFacts applicant, LoanFacts loan)
+/// <summary>
+/// Everything known so far: for a decision the application's facts and the results of earlier stages; for a
+/// post-loan review the loan's indicators. Each stage reads only its own inputs (see <see cref="Stages.Inputs"/>).
+/// </summary>
+public sealed class DecisionFacts
 {
-    public ApplicantFacts Applicant { get; } = applicant;
-    public LoanFacts Loan { get; } = loan;
+    public DecisionFacts(ApplicantFacts applicant, LoanFacts loan)
+    {
+        Applicant = applicant;
+        Loan = loan;
+    }
+
+    public DecisionFacts(ReviewFacts review)
+    {
+        Review = review;
+        Applicant = null!;
+        Loan = null!;
+    }
+
+    public ApplicantFacts Applicant { get; }
+    public LoanFacts Loan { get; }
+    public ReviewFacts? Review { get; }
     public RatingFacts? Rating { get; set; }
     public ApprovalFacts? Approval { get; set; }
     public LimitFacts? Limit { get; set; }
@@ -53,11 +73,15 @@ public static class Stages
     public static readonly IReadOnlyList<Stage> DecisionOrder =
         [Stage.Rating, Stage.Approval, Stage.Limit, Stage.Pricing, Stage.EarlyWarning];
 
+    /// <summary>Every stage a rules folder must have a ruleset for: the decision stages, then monitoring.</summary>
+    public static readonly IReadOnlyList<Stage> All = [.. DecisionOrder, Stage.Monitoring];
+
     private static readonly RuleInput Applicant = new("applicant", nameof(DecisionFacts.Applicant));
     private static readonly RuleInput Loan = new("loan", nameof(DecisionFacts.Loan));
     private static readonly RuleInput Rating = new("rating", nameof(DecisionFacts.Rating));
     private static readonly RuleInput Approval = new("approval", nameof(DecisionFacts.Approval));
     private static readonly RuleInput Limit = new("limit", nameof(DecisionFacts.Limit));
+    private static readonly RuleInput Review = new("review", nameof(DecisionFacts.Review));
 
     private static readonly Dictionary<Stage, RuleInput[]> InputsByStage = new()
     {
@@ -66,6 +90,7 @@ public static class Stages
         [Stage.Limit] = [Applicant, Loan, Rating, Approval],
         [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit],
         [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit],
+        [Stage.Monitoring] = [Review],
     };
 
     /// <summary>The inputs a stage's rules can read, in the order they are passed to RulesEngine.</summary>
@@ -78,6 +103,7 @@ public static class Stages
         Stage.Limit => "limit",
         Stage.Pricing => "pricing",
         Stage.EarlyWarning => "early-warning",
+        Stage.Monitoring => "monitoring",
         _ => throw new ArgumentOutOfRangeException(nameof(stage)),
     };
 

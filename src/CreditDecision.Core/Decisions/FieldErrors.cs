@@ -1,0 +1,44 @@
+namespace CreditDecision.Core.Decisions;
+
+/// <summary>Validation errors keyed by the field's JSON path, with the checks every validator shares.</summary>
+internal sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
+
+    public void Add(string field, string message)
+    {
+        if (!_byField.TryGetValue(field, out var messages)) _byField[field] = messages = [];
+        messages.Add(message);
+    }
+
+    public bool Required<T>(string field, T? value)
+    {
+        if (value is not null) return true;
+        Add(field, "is required");
+        return false;
+    }
+
+    public bool Text(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, "is required and must not be blank");
+            return false;
+        }
+        if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters");
+        else if (value.Any(char.IsControl)) Add(field, "must not contain control characters");
+        else return true;
+        return false;
+    }
+
+    public bool Range<T>(string field, T? value, T min, T max) where T : struct, IComparable<T>
+    {
+        if (!Required(field, value)) return false;
+        if (value!.Value.CompareTo(min) >= 0 && value.Value.CompareTo(max) <= 0) return true;
+        Add(field, $"must be between {min} and {max}");
+        return false;
+    }
+
+    public IReadOnlyDictionary<string, string[]> ToDictionary() =>
+        _byField.ToDictionary(pair => pair.Key, pair => pair.Value.ToArray(), StringComparer.Ordinal);
+}
