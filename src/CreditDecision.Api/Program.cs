@@ -2,6 +2,7 @@ using CreditDecision.Api.Audit;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
+using CreditDecision.Api.Monitoring;
 using CreditDecision.Api.Rules;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,12 +11,14 @@ builder.AddCreditDecisionInfrastructure();
 builder.AddRules();
 builder.AddDecisions();
 builder.AddDecisionLog();
+builder.AddMonitoring();
 
 var app = builder.Build();
 
 app.UseCreditDecisionInfrastructure();
 app.MapDecisions();
 app.MapRulesets();
+app.MapMonitoring();
 app.MapAudit();
 app.MapHealth();
 

@@ -38,7 +38,8 @@ public static class DecisionChain
             hash.AppendData(number);
         }
 
-        Add("creditdecision.decision-record.v1");
+        // The kind is part of the domain tag, so decision records hash as they always have.
+        Add($"creditdecision.{record.Kind}-record.v1");
         Add(record.PreviousHash);
         AddNumber(record.Position);
         Add(record.DecisionId.ToString("D"));

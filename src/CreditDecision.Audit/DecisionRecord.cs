@@ -10,9 +10,18 @@ public sealed record DecisionRecord
     /// <summary>Place in the hash chain, from 1 with no gaps; 0 until stored.</summary>
     public long Position { get; init; }
 
+    /// <summary><c>decision</c> (POST /decide) or <c>monitoring</c> (one loan of POST /monitor).</summary>
+    public string Kind { get; init; } = RecordKinds.Decision;
+
+    /// <summary>The decision id, or for a monitoring record the review's id.</summary>
     public required Guid DecisionId { get; init; }
+
+    /// <summary>The application id, or for a monitoring record the loan id.</summary>
     public required string ApplicationId { get; init; }
+
     public required string EnterpriseId { get; init; }
+
+    /// <summary>approve, refer or decline; for a monitoring record the warning level.</summary>
     public required string Outcome { get; init; }
 
     /// <summary>When the decision was made, to the millisecond (the precision every store keeps exactly).</summary>
@@ -49,4 +58,11 @@ public sealed record DecisionRecord
 
     /// <summary>SHA-256 over <see cref="PreviousHash"/>, <see cref="Position"/> and every field above.</summary>
     public string RecordHash { get; init; } = "";
+}
+
+/// <summary>What a log record holds.</summary>
+public static class RecordKinds
+{
+    public const string Decision = "decision";
+    public const string Monitoring = "monitoring";
 }

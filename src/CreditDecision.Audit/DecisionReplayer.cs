@@ -11,7 +11,7 @@ namespace CreditDecision.Audit;
 /// <param name="Against"><c>recorded</c> for the decision's own rules, <c>current</c>, or the id of another snapshot.</param>
 /// <param name="SnapshotId">The snapshot the replay evaluated.</param>
 /// <param name="Identical">True when the replayed response equals the stored one in every field.</param>
-/// <param name="RecordedOutcome">The outcome the log holds.</param>
+/// <param name="RecordedOutcome">The outcome the log holds (the warning level for a monitoring record).</param>
 /// <param name="ReplayedOutcome">The outcome of the replay.</param>
 /// <param name="Differences">Every field that differs, stored value first.</param>
 public sealed record ReplayResult(
@@ -50,13 +50,32 @@ public sealed class DecisionReplayer(IDecisionLog log, RulesetArchive? archive, 
             _ => await SnapshotAsync(target, cancellationToken),
         };
 
+        var (replayed, replayedOutcome) = record.Kind == RecordKinds.Monitoring
+            ? await ReviewAgainAsync(record, snapshot)
+            : await DecideAgainAsync(record, snapshot);
+        var differences = JsonDifferences.Between(JsonNode.Parse(record.ResponseJson), replayed);
+        return new ReplayResult(decisionId, target, snapshot.Id, differences.Count == 0, record.Outcome, replayedOutcome, differences);
+    }
+
+    private static async Task<(JsonNode Response, string Outcome)> DecideAgainAsync(DecisionRecord record, RulesetSnapshot snapshot)
+    {
         var stored = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options)!;
         var application = JsonSerializer.Deserialize<LoanApplication>(record.RequestJson, ContractJson.Options)!;
         var replayed = await DecisionPipeline.EvaluateAsync(snapshot, application, stored.DecisionId, stored.DecidedAt);
+        return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);
+    }
 
-        var differences = JsonDifferences.Between(
-            JsonNode.Parse(record.ResponseJson), JsonSerializer.SerializeToNode(replayed, ContractJson.Options));
-        return new ReplayResult(decisionId, target, snapshot.Id, differences.Count == 0, record.Outcome, replayed.Outcome, differences);
+    private static async Task<(JsonNode Response, string Outcome)> ReviewAgainAsync(DecisionRecord record, RulesetSnapshot snapshot)
+    {
+        var stored = JsonSerializer.Deserialize<MonitoringResult>(record.ResponseJson, ContractJson.Options)!;
+        var review = JsonSerializer.Deserialize<LoanReview>(record.RequestJson, ContractJson.Options)!;
+        var invalid = ReviewValidator.Validate(review, MonitoringPipeline.Grades(snapshot).ToArray());
+        if (invalid.Count > 0)
+        {
+            throw new ReplayNotPossibleException($"The review does not fit these rules: {string.Join("; ", invalid.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
+        }
+        var replayed = await MonitoringPipeline.EvaluateAsync(snapshot, review, stored.MonitoringId, stored.ReviewedAt);
+        return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.WarningLevel);
     }
 
     private async Task<RulesetSnapshot> SnapshotAsync(string snapshotId, CancellationToken cancellationToken)

@@ -54,12 +54,15 @@ public sealed record DecisionQuery(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     int Page = 1,
-    int PageSize = 50);
+    int PageSize = 50,
+    string? Kind = null);
 
 /// <summary>One page of decision summaries.</summary>
 public sealed record DecisionPage(int Page, int PageSize, bool HasMore, IReadOnlyList<DecisionSummary> Items);
 
-/// <summary>What a search lists per decision; the full record is at <c>GET /decisions/{decisionId}</c>.</summary>
+/// <summary>What a search lists per record; the full record is at <c>GET /decisions/{decisionId}</c>.</summary>
+/// <param name="ApplicationId">The application id, or the loan id of a monitoring record.</param>
+/// <param name="Outcome">approve, refer or decline; the warning level of a monitoring record.</param>
 public sealed record DecisionSummary(
     Guid DecisionId,
     long Position,
@@ -68,4 +71,5 @@ public sealed record DecisionSummary(
     string Outcome,
     DateTimeOffset DecidedAt,
     string Caller,
-    string SnapshotId);
+    string SnapshotId,
+    string Kind);

@@ -71,6 +71,10 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
             ruleset_versions TEXT NOT NULL
         );
         """,
+        """
+        ALTER TABLE decisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
+        CREATE INDEX decisions_kind ON decisions (kind);
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

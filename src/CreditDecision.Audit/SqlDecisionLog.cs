@@ -13,10 +13,10 @@ public abstract class SqlDecisionLog : IDecisionLog
 {
     private const string RecordColumns =
         "position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id, idempotency_key, " +
-        "request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version, service_version, previous_hash, record_hash";
+        "request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version, service_version, previous_hash, record_hash, kind";
 
     private const string SummaryColumns =
-        "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id";
+        "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id, kind";
 
     private readonly HashSet<string> _archivedSnapshots = [];
     private readonly Lock _archivedLock = new();
@@ -118,6 +118,7 @@ public abstract class SqlDecisionLog : IDecisionLog
         if (query.ApplicationId is not null) where.Add(Filter(command, "application_id", query.ApplicationId));
         if (query.EnterpriseId is not null) where.Add(Filter(command, "enterprise_id", query.EnterpriseId));
         if (query.Outcome is not null) where.Add(Filter(command, "outcome", query.Outcome));
+        if (query.Kind is not null) where.Add(Filter(command, "kind", query.Kind));
         command.CommandText = $"SELECT {SummaryColumns} FROM decisions{Where(where)} ORDER BY position DESC LIMIT @limit OFFSET @offset";
         Add(command, "limit", query.PageSize + 1);
         Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
@@ -128,7 +129,7 @@ public abstract class SqlDecisionLog : IDecisionLog
         {
             items.Add(new DecisionSummary(
                 Guid.Parse(reader.GetString(0)), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetString(6), reader.GetString(7)));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetString(6), reader.GetString(7), reader.GetString(8)));
         }
         var hasMore = items.Count > query.PageSize;
         if (hasMore) items.RemoveAt(items.Count - 1);
@@ -256,7 +257,7 @@ public abstract class SqlDecisionLog : IDecisionLog
             record.Position, record.DecisionId.ToString("D"), record.ApplicationId, record.EnterpriseId, record.Outcome,
             record.DecidedAt.ToUnixTimeMilliseconds(), record.Caller, record.RequestId, record.IdempotencyKey,
             record.RequestHash, record.RequestJson, record.ResponseJson, record.SnapshotId, record.RulesetVersions,
-            record.EngineVersion, record.ServiceVersion, record.PreviousHash, record.RecordHash,
+            record.EngineVersion, record.ServiceVersion, record.PreviousHash, record.RecordHash, record.Kind,
         ];
         for (var i = 0; i < values.Length; i++)
         {
@@ -291,6 +292,7 @@ public abstract class SqlDecisionLog : IDecisionLog
                 ServiceVersion = reader.GetString(15),
                 PreviousHash = reader.GetString(16),
                 RecordHash = reader.GetString(17),
+                Kind = reader.GetString(18),
             };
         }
     }

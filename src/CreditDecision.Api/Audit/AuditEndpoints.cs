@@ -10,7 +10,8 @@ namespace CreditDecision.Api.Audit;
 public static class AuditEndpoints
 {
     public const int MaxPageSize = 200;
-    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline];
+    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red"];
+    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring];
 
     public static void MapAudit(this IEndpointRouteBuilder routes)
     {
@@ -19,7 +20,7 @@ public static class AuditEndpoints
         decisions.MapGet("/", Search)
             .WithName("SearchDecisions")
             .WithSummary("Logged decisions, newest first")
-            .WithDescription("Filters combine; from/to bound the decision time (ISO 8601, UTC when no offset is given; to is exclusive).")
+            .WithDescription("Filters combine; from/to bound the decision time (ISO 8601, UTC when no offset is given; to is exclusive). kind=monitoring lists loan reviews (applicationId is then the loan id and outcome the warning level).")
             .ProducesValidationProblem();
 
         decisions.MapGet("/export", Export)
@@ -62,18 +63,20 @@ public static class AuditEndpoints
         string? outcome = null,
         string? from = null,
         string? to = null,
+        string? kind = null,
         int page = 1,
         int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>();
         var (start, end) = Period(from, to, errors);
         if (outcome is not null && !Outcomes.Contains(outcome)) errors["outcome"] = [$"must be one of {string.Join(", ", Outcomes)}"];
+        if (kind is not null && !Kinds.Contains(kind)) errors["kind"] = [$"must be one of {string.Join(", ", Kinds)}"];
         if (page < 1) errors["page"] = ["must be 1 or more"];
         if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
         return TypedResults.Ok(await log.SearchAsync(
-            new DecisionQuery(applicationId, enterpriseId, outcome, start, end, page, pageSize), cancellationToken));
+            new DecisionQuery(applicationId, enterpriseId, outcome, start, end, page, pageSize, kind), cancellationToken));
     }
 
     public static Results<PushStreamHttpResult, ValidationProblem> Export(IDecisionLog log, string? from = null, string? to = null)

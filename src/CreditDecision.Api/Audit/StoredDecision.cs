@@ -4,12 +4,14 @@ using CreditDecision.Core.Contracts;
 
 namespace CreditDecision.Api.Audit;
 
-/// <summary>A logged decision as an auditor reads it: the request and response as stored, and the chain fields.</summary>
+/// <summary>A logged decision (or loan review) as an auditor reads it: the request and response as stored, and the chain fields.</summary>
+/// <param name="Kind"><c>decision</c> or <c>monitoring</c>.</param>
 /// <param name="Position">Place in the hash chain.</param>
 /// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
 /// <param name="PreviousHash">Record hash of the record before this one.</param>
 /// <param name="RecordHash">SHA-256 over this record's fields, position and previous hash.</param>
 public sealed record StoredDecision(
+    string Kind,
     Guid DecisionId,
     long Position,
     string ApplicationId,
@@ -30,6 +32,7 @@ public sealed record StoredDecision(
     JsonElement Response)
 {
     public static StoredDecision From(DecisionRecord record) => new(
+        record.Kind,
         record.DecisionId,
         record.Position,
         record.ApplicationId,

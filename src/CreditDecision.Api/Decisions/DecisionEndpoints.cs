@@ -42,7 +42,7 @@ public static class DecisionEndpoints
         if (!IsValidKey(idempotencyKey)) errors[IdempotencyKeyHeader] = [$"must be 1 to {MaxKeyLength} printable ASCII characters"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "A request header is not valid.");
 
-        var context = new DecisionRequestContext(http.User.Identity?.Name ?? "anonymous", requestId ?? http.TraceIdentifier, idempotencyKey);
+        var context = new DecisionRequestContext(Caller(http), requestId ?? http.TraceIdentifier, idempotencyKey);
         var decision = await recorder.DecideAsync(application, context, cancellationToken);
         if (decision.Replayed) http.Response.Headers[ReplayedHeader] = "true";
         return TypedResults.Ok(decision.Response);
@@ -51,6 +51,9 @@ public static class DecisionEndpoints
     private static string? Header(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
 
-    private static bool IsValidKey(string? key) =>
+    /// <summary>The authenticated caller's name, as the log records it.</summary>
+    public static string Caller(HttpContext http) => http.User.Identity?.Name ?? "anonymous";
+
+    public static bool IsValidKey(string? key) =>
         key is null || (key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~'));
 }

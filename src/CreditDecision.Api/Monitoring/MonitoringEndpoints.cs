@@ -1,0 +1,88 @@
+using System.Text.Json;
+using CreditDecision.Api.Decisions;
+using CreditDecision.Audit;
+using CreditDecision.Core.Contracts;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditDecision.Api.Monitoring;
+
+public static class MonitoringEndpoints
+{
+    public const string Ndjson = "application/x-ndjson";
+    private const long MaxArrayBodyBytes = 4 * 1024 * 1024;
+
+    public static void AddMonitoring(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<MonitoringRecorder>();
+        builder.Services.AddSingleton<MonitoringService>();
+    }
+
+    public static void MapMonitoring(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/monitor").WithTags("Monitoring")
+            .MapPost("/", Monitor)
+            .WithName("Monitor")
+            .WithSummary("Post-loan review of a batch of loans on the book")
+            .WithDescription(
+                "Send application/x-ndjson (one loan per line, any number of loans, streamed) or application/json (an array of at most 1,000 loans). " +
+                "Each loan gets its warning level, signals, recommended action on the recovery path and suggested grade, or its own error with its line " +
+                "number; the other loans are unaffected. NDJSON answers line by line in input order and ends with a summary line. Every review is in " +
+                "the decision log before its line is sent, and can be read and replayed like a decision.")
+            .Accepts<LoanReview[]>("application/json", Ndjson)
+            .Produces<MonitoringLine>(StatusCodes.Status200OK, Ndjson)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Ok<MonitoringBatchResponse>, EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Monitor(
+        HttpContext http, MonitoringService monitoring, CancellationToken cancellationToken)
+    {
+        var requestId = http.Request.Headers[DecisionEndpoints.RequestIdHeader].FirstOrDefault();
+        if (!DecisionEndpoints.IsValidKey(requestId))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [DecisionEndpoints.RequestIdHeader] = ["must be 1 to 200 printable ASCII characters"] },
+                title: "A request header is not valid.");
+        }
+        var context = new DecisionRequestContext(DecisionEndpoints.Caller(http), requestId ?? http.TraceIdentifier, null);
+        var bodyLimit = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+
+        if (mediaType == Ndjson)
+        {
+            // A book is streamed line by line, so its size is not limited; each line is (MonitoringService.MaxLineBytes).
+            if (bodyLimit is { IsReadOnly: false }) bodyLimit.MaxRequestBodySize = null;
+            monitoring.Snapshot();
+            http.Response.ContentType = Ndjson;
+            await monitoring.StreamAsync(http.Request.BodyReader, http.Response.BodyWriter, context, cancellationToken);
+            return TypedResults.Empty;
+        }
+        if (mediaType != "application/json")
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported content type.",
+                detail: $"Send {Ndjson} (one loan per line) or application/json (an array of loans).");
+        }
+
+        if (bodyLimit is { IsReadOnly: false }) bodyLimit.MaxRequestBodySize = MaxArrayBodyBytes;
+        List<JsonElement>? items;
+        try
+        {
+            items = await JsonSerializer.DeserializeAsync<List<JsonElement>>(http.Request.Body, ContractJson.Options, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = ["must be a JSON array of loans"] }, title: "The request could not be read.");
+        }
+        if (items is null || items.Count is 0 or > MonitoringService.MaxArrayItems)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["body"] = [$"must hold 1 to {MonitoringService.MaxArrayItems} loans; send larger books as {Ndjson}"] },
+                title: "The request could not be read.");
+        }
+        return TypedResults.Ok(await monitoring.ReviewAllAsync(items, context, cancellationToken));
+    }
+}

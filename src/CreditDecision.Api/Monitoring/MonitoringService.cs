@@ -1,0 +1,137 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using CreditDecision.Api.Infrastructure;
+using CreditDecision.Audit;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Api.Monitoring;
+
+/// <summary>
+/// Runs a monitoring batch: each loan is parsed, validated, reviewed and logged on its own, so one bad loan costs
+/// only its own line. Results leave in input order and only once their log record is durable; at most
+/// <see cref="InFlight"/> loans are between "read" and "written", so memory does not grow with the book.
+/// </summary>
+public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rules)
+{
+    public const int InFlight = 512;
+    public const int MaxLineBytes = 64 * 1024;
+    public const int MaxArrayItems = 1_000;
+
+    /// <summary>The snapshot a whole run uses.</summary>
+    public RulesetSnapshot Snapshot() => rules.Current ?? throw new RulesNotLoadedException(rules.Status);
+
+    /// <summary>Reads NDJSON loans from <paramref name="input"/> and writes NDJSON lines to <paramref name="output"/>, the summary last.</summary>
+    public async Task StreamAsync(PipeReader input, PipeWriter output, DecisionRequestContext context, CancellationToken cancellationToken)
+    {
+        var snapshot = Snapshot();
+        var grades = MonitoringPipeline.Grades(snapshot).ToArray();
+        var counter = new SummaryCounter(snapshot.Id);
+        var pending = new Queue<Task<MonitoringLine>>();
+        var sinceFlush = 0;
+
+        async Task WriteOldestAsync()
+        {
+            var line = await pending.Dequeue();
+            counter.Count(line);
+            await WriteLineAsync(output, line);
+            if (++sinceFlush >= 64 || pending.Count == 0)
+            {
+                sinceFlush = 0;
+                await output.FlushAsync(cancellationToken);
+            }
+        }
+
+        await foreach (var (number, content) in NdjsonLines.ReadAsync(input, MaxLineBytes, cancellationToken))
+        {
+            pending.Enqueue(content is null
+                ? Task.FromResult(new MonitoringLine(number, Error: new LoanError($"The line is longer than {MaxLineBytes} bytes.")))
+                : ReviewAsync(number, Parse(content.Value), grades, snapshot, context, cancellationToken));
+            while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted)) await WriteOldestAsync();
+        }
+        while (pending.Count > 0) await WriteOldestAsync();
+        await WriteLineAsync(output, new MonitoringLine(Summary: counter.Summary()));
+        await output.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>Reviews the items of a JSON array; each item stands or fails alone.</summary>
+    public async Task<MonitoringBatchResponse> ReviewAllAsync(IReadOnlyList<JsonElement> items, DecisionRequestContext context, CancellationToken cancellationToken)
+    {
+        var snapshot = Snapshot();
+        var grades = MonitoringPipeline.Grades(snapshot).ToArray();
+        var counter = new SummaryCounter(snapshot.Id);
+        var lines = await Task.WhenAll(items.Select((item, i) =>
+            ReviewAsync(i + 1, ParseElement(item), grades, snapshot, context, cancellationToken)));
+        foreach (var line in lines) counter.Count(line);
+        return new MonitoringBatchResponse([.. lines.Where(l => l.Result is not null)], [.. lines.Where(l => l.Error is not null)], counter.Summary());
+    }
+
+    private async Task<MonitoringLine> ReviewAsync(
+        long number, (LoanReview? Review, LoanError? Error) parsed, string[] grades, RulesetSnapshot snapshot,
+        DecisionRequestContext context, CancellationToken cancellationToken)
+    {
+        if (parsed.Error is not null) return new MonitoringLine(number, Error: parsed.Error);
+        var invalid = ReviewValidator.Validate(parsed.Review!, grades);
+        if (invalid.Count > 0) return new MonitoringLine(number, Error: new LoanError("The loan is not valid.", invalid));
+        try
+        {
+            var queued = await recorder.ReviewAsync(parsed.Review!, snapshot, context, cancellationToken);
+            await queued.Durable;
+            return new MonitoringLine(number, queued.Result);
+        }
+        catch (RuleEvaluationException ex)
+        {
+            return new MonitoringLine(number, Error: new LoanError($"A rule could not be evaluated (ruleset '{ex.Ruleset}', rule '{ex.Rule}'); the loan was not reviewed."));
+        }
+        catch (DecisionLogUnavailableException)
+        {
+            return new MonitoringLine(number, Error: new LoanError("The decision log is unavailable; the loan was not reviewed. Send it again."));
+        }
+    }
+
+    private static (LoanReview?, LoanError?) Parse(ReadOnlySequence<byte> content)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(content, new JsonReaderOptions { MaxDepth = ContractJson.Options.MaxDepth });
+            var review = JsonSerializer.Deserialize<LoanReview>(ref reader, ContractJson.Options);
+            return review is null ? (null, new LoanError("The line holds no loan.")) : (review, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, Describe(ex));
+        }
+    }
+
+    private static (LoanReview?, LoanError?) ParseElement(JsonElement element)
+    {
+        try
+        {
+            return element.Deserialize<LoanReview>(ContractJson.Options) is { } review ? (review, null) : (null, new LoanError("The item holds no loan."));
+        }
+        catch (JsonException ex)
+        {
+            return (null, Describe(ex));
+        }
+    }
+
+    private static LoanError Describe(JsonException exception)
+    {
+        var (field, message) = JsonErrorDescriber.Describe(exception, typeof(LoanReview));
+        return new LoanError("The loan could not be read.", new Dictionary<string, string[]> { [field] = [message] });
+    }
+
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
+    private static ValueTask WriteLineAsync(PipeWriter output, MonitoringLine line)
+    {
+        using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = ContractJson.Options.Encoder }))
+        {
+            JsonSerializer.Serialize(writer, line, ContractJson.Options);
+        }
+        output.Write(Newline);
+        return ValueTask.CompletedTask;
+    }
+}

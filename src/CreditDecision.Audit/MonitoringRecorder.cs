@@ -1,0 +1,43 @@
+using System.Text.Json;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit;
+
+/// <summary>A loan review made and queued for the log; <see cref="Durable"/> completes when the record is committed.</summary>
+public sealed record QueuedReview(MonitoringResult Result, Task<AppendResult> Durable);
+
+/// <summary>
+/// Reviews loans for <c>POST /monitor</c> and logs each review like a decision. The result may be read at once,
+/// but it must not be sent before <see cref="QueuedReview.Durable"/> completes.
+/// </summary>
+public sealed class MonitoringRecorder(DecisionLogWriter writer, TimeProvider clock)
+{
+    /// <summary>Reviews a validated loan (see <see cref="ReviewValidator"/>) with the batch's snapshot.</summary>
+    public async Task<QueuedReview> ReviewAsync(LoanReview review, RulesetSnapshot snapshot, DecisionRequestContext context, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var result = await MonitoringPipeline.EvaluateAsync(snapshot, review, Guid.CreateVersion7(now), now);
+        var requestJson = JsonSerializer.Serialize(review, ContractJson.Options);
+        var record = new DecisionRecord
+        {
+            Kind = RecordKinds.Monitoring,
+            DecisionId = result.MonitoringId,
+            ApplicationId = result.LoanId,
+            EnterpriseId = result.EnterpriseId,
+            Outcome = result.WarningLevel,
+            DecidedAt = now,
+            Caller = context.Caller,
+            RequestId = context.RequestId,
+            RequestHash = DecisionRecorder.Sha256(requestJson),
+            RequestJson = requestJson,
+            ResponseJson = JsonSerializer.Serialize(result, ContractJson.Options),
+            SnapshotId = snapshot.Id,
+            RulesetVersions = RulesetVersionsJson.Of(snapshot),
+            EngineVersion = DecisionRecorder.EngineVersion,
+            ServiceVersion = DecisionRecorder.ServiceVersion,
+        };
+        return new QueuedReview(result, writer.AppendAsync(record, snapshot, cancellationToken));
+    }
+}
