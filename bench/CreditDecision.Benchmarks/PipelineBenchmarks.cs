@@ -2,6 +2,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Testing;
 
@@ -13,6 +14,7 @@ public class PipelineBenchmarks
 {
     private RulesetSnapshot _snapshot = null!;
     private LoanApplication _application = null!;
+    private PortfolioSnapshot _portfolio = null!;
 
     public static IEnumerable<string> Samples() =>
         Directory.EnumerateFiles(RepoPaths.Samples, "*.json").Select(Path.GetFileNameWithoutExtension).Order()!;
@@ -26,9 +28,10 @@ public class PipelineBenchmarks
         _snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot
             ?? throw new InvalidOperationException("shipped rules do not load");
         _application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(Sample), ContractJson.Options)!;
+        _portfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "portfolio", "portfolio.json"))).Snapshot!;
     }
 
     [Benchmark]
     public async Task<DecisionResponse> Decide() =>
-        await DecisionPipeline.EvaluateAsync(_snapshot, _application, Guid.Empty, DateTimeOffset.UnixEpoch);
+        await DecisionPipeline.EvaluateAsync(_snapshot, _portfolio, _application, Guid.Empty, DateTimeOffset.UnixEpoch);
 }

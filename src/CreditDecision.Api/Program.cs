@@ -3,6 +3,7 @@ using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Monitoring;
+using CreditDecision.Api.Portfolio;
 using CreditDecision.Api.Rules;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ builder.AddRules();
 builder.AddDecisions();
 builder.AddDecisionLog();
 builder.AddMonitoring();
+builder.AddPortfolio();
 
 var app = builder.Build();
 
@@ -19,6 +21,7 @@ app.UseCreditDecisionInfrastructure();
 app.MapDecisions();
 app.MapRulesets();
 app.MapMonitoring();
+app.MapPortfolio();
 app.MapAudit();
 app.MapHealth();
 

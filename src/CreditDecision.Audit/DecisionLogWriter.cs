@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit;
@@ -25,9 +26,10 @@ public sealed class DecisionLogWriter : IAsyncDisposable
 
     /// <summary>Queues a record and returns when it is durable (or was already stored under its idempotency key).</summary>
     /// <exception cref="DecisionLogUnavailableException">The store refused the batch; the decision is not logged.</exception>
-    public async Task<AppendResult> AppendAsync(DecisionRecord record, RulesetSnapshot snapshot, CancellationToken cancellationToken)
+    public async Task<AppendResult> AppendAsync(
+        DecisionRecord record, RulesetSnapshot snapshot, PortfolioSnapshot? portfolio, CancellationToken cancellationToken)
     {
-        var pending = new Pending(new PendingDecision(record, snapshot));
+        var pending = new Pending(new PendingDecision(record, snapshot, portfolio));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         return await pending.Completion.Task;
     }

@@ -33,7 +33,7 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
             return Replay(earlier, requestHash);
         }
 
-        var (response, snapshot) = await decisions.DecideAsync(application);
+        var (response, snapshot, portfolio) = await decisions.DecideAsync(application);
         var record = new DecisionRecord
         {
             DecisionId = response.DecisionId,
@@ -52,7 +52,7 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
             EngineVersion = EngineVersion,
             ServiceVersion = ServiceVersion,
         };
-        var stored = await writer.AppendAsync(record, snapshot, cancellationToken);
+        var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
         return stored.Duplicate ? Replay(stored.Record, requestHash) : new RecordedDecision(response, Replayed: false);
     }
 

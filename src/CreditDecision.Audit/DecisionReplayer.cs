@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit;
@@ -24,11 +25,13 @@ public sealed record ReplayResult(
     IReadOnlyList<JsonDifference> Differences);
 
 /// <summary>
-/// Re-evaluates a logged decision: the stored request, through today's pipeline, with the stored ruleset
-/// versions (read from the file archive, else from the log's own copy) or with other rules, and compares the
-/// result with the stored response field by field.
+/// Re-evaluates a logged decision: the stored request, through today's pipeline, with the stored ruleset and
+/// portfolio versions (read from the file archive, else from the log's own copy) or with other rules, and
+/// compares the result with the stored response field by field. Against <c>current</c>, today's rules and
+/// today's portfolio are used: "what would this customer get today".
 /// </summary>
-public sealed class DecisionReplayer(IDecisionLog log, RulesetArchive? archive, Func<RulesetSnapshot?> currentRules)
+public sealed class DecisionReplayer(
+    IDecisionLog log, RulesetArchive? archive, Func<RulesetSnapshot?> currentRules, Func<PortfolioSnapshot> currentPortfolio)
 {
     public const string Recorded = "recorded";
     public const string Current = "current";
@@ -50,18 +53,29 @@ public sealed class DecisionReplayer(IDecisionLog log, RulesetArchive? archive, 
             _ => await SnapshotAsync(target, cancellationToken),
         };
 
-        var (replayed, replayedOutcome) = record.Kind == RecordKinds.Monitoring
-            ? await ReviewAgainAsync(record, snapshot)
-            : await DecideAgainAsync(record, snapshot);
+        JsonNode replayed;
+        string replayedOutcome;
+        try
+        {
+            (replayed, replayedOutcome) = record.Kind == RecordKinds.Monitoring
+                ? await ReviewAgainAsync(record, snapshot)
+                : await DecideAgainAsync(record, snapshot, target == Current, cancellationToken);
+        }
+        catch (JsonException ex)
+        {
+            throw new ReplayNotPossibleException($"The stored record cannot be read by this service version: {ex.Message}");
+        }
         var differences = JsonDifferences.Between(JsonNode.Parse(record.ResponseJson), replayed);
         return new ReplayResult(decisionId, target, snapshot.Id, differences.Count == 0, record.Outcome, replayedOutcome, differences);
     }
 
-    private static async Task<(JsonNode Response, string Outcome)> DecideAgainAsync(DecisionRecord record, RulesetSnapshot snapshot)
+    private async Task<(JsonNode Response, string Outcome)> DecideAgainAsync(
+        DecisionRecord record, RulesetSnapshot snapshot, bool currentPortfolioToo, CancellationToken cancellationToken)
     {
         var stored = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options)!;
         var application = JsonSerializer.Deserialize<LoanApplication>(record.RequestJson, ContractJson.Options)!;
-        var replayed = await DecisionPipeline.EvaluateAsync(snapshot, application, stored.DecisionId, stored.DecidedAt);
+        var portfolio = currentPortfolioToo ? currentPortfolio() : await PortfolioAsync(stored.Portfolio.Version, cancellationToken);
+        var replayed = await DecisionPipeline.EvaluateAsync(snapshot, portfolio, application, stored.DecisionId, stored.DecidedAt);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);
     }
 
@@ -76,6 +90,16 @@ public sealed class DecisionReplayer(IDecisionLog log, RulesetArchive? archive, 
         }
         var replayed = await MonitoringPipeline.EvaluateAsync(snapshot, review, stored.MonitoringId, stored.ReviewedAt);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.WarningLevel);
+    }
+
+    private async Task<PortfolioSnapshot> PortfolioAsync(string version, CancellationToken cancellationToken)
+    {
+        if (currentPortfolio() is { } live && live.Version == version) return live;
+        if (PortfolioSnapshot.Empty.Version == version) return PortfolioSnapshot.Empty;
+        var content = await log.FindPortfolioAsync(version, cancellationToken)
+            ?? throw new ReplayNotPossibleException($"Portfolio version {version} is not in the log.");
+        return PortfolioSnapshot.Parse(content).Snapshot
+            ?? throw new ReplayNotPossibleException($"Portfolio version {version} in the log no longer passes validation.");
     }
 
     private async Task<RulesetSnapshot> SnapshotAsync(string snapshotId, CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit;
@@ -36,12 +37,15 @@ public interface IDecisionLog : IAsyncDisposable
     /// <summary>The file content of an archived ruleset version, or null.</summary>
     Task<byte[]?> FindRulesetAsync(string name, string version, CancellationToken cancellationToken);
 
+    /// <summary>The file content of a portfolio version some decision used, or null.</summary>
+    Task<byte[]?> FindPortfolioAsync(string version, CancellationToken cancellationToken);
+
     /// <summary>The ruleset versions (JSON array) of a snapshot some decision was made with, or null.</summary>
     Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken);
 }
 
-/// <summary>A decision waiting to be written, with the snapshot whose rulesets it needs archived.</summary>
-public sealed record PendingDecision(DecisionRecord Record, RulesetSnapshot Snapshot);
+/// <summary>A record waiting to be written, with the ruleset snapshot and portfolio version it needs archived.</summary>
+public sealed record PendingDecision(DecisionRecord Record, RulesetSnapshot Snapshot, PortfolioSnapshot? Portfolio);
 
 /// <summary>The stored record; <see cref="Duplicate"/> when an earlier record already held the idempotency key.</summary>
 public sealed record AppendResult(DecisionRecord Record, bool Duplicate);

@@ -38,6 +38,6 @@ public sealed class MonitoringRecorder(DecisionLogWriter writer, TimeProvider cl
             EngineVersion = DecisionRecorder.EngineVersion,
             ServiceVersion = DecisionRecorder.ServiceVersion,
         };
-        return new QueuedReview(result, writer.AppendAsync(record, snapshot, cancellationToken));
+        return new QueuedReview(result, writer.AppendAsync(record, snapshot, portfolio: null, cancellationToken));
     }
 }

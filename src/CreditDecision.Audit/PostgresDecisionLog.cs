@@ -75,6 +75,12 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         ALTER TABLE decisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
         CREATE INDEX decisions_kind ON decisions (kind);
         """,
+        """
+        CREATE TABLE portfolios (
+            version TEXT PRIMARY KEY,
+            content BYTEA NOT NULL
+        );
+        """,
     ];
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>

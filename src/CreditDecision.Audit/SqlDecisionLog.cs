@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit;
@@ -19,6 +20,7 @@ public abstract class SqlDecisionLog : IDecisionLog
         "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id, kind";
 
     private readonly HashSet<string> _archivedSnapshots = [];
+    private readonly HashSet<string> _archivedPortfolios = [];
     private readonly Lock _archivedLock = new();
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
@@ -69,11 +71,12 @@ public abstract class SqlDecisionLog : IDecisionLog
         var byKey = await FindByKeysAsync(connection, transaction, batch, cancellationToken);
         var results = new AppendResult[batch.Count];
         var newSnapshots = new List<RulesetSnapshot>();
+        var newPortfolios = new List<PortfolioSnapshot>();
 
         await using var insert = InsertCommand(connection, transaction);
         for (var i = 0; i < batch.Count; i++)
         {
-            var (record, snapshot) = batch[i];
+            var (record, snapshot, portfolio) = batch[i];
             if (record.IdempotencyKey is { } key && byKey.TryGetValue(key, out var first))
             {
                 results[i] = new AppendResult(first, Duplicate: true);
@@ -84,11 +87,16 @@ public abstract class SqlDecisionLog : IDecisionLog
             await insert.ExecuteNonQueryAsync(cancellationToken);
             head = new ChainHead(linked.Position, linked.RecordHash);
             if (linked.IdempotencyKey is { } newKey) byKey[newKey] = linked;
-            if (!IsArchived(snapshot.Id) && newSnapshots.All(s => s.Id != snapshot.Id)) newSnapshots.Add(snapshot);
+            if (!IsArchived(_archivedSnapshots, snapshot.Id) && newSnapshots.All(s => s.Id != snapshot.Id)) newSnapshots.Add(snapshot);
+            if (portfolio is not null && !IsArchived(_archivedPortfolios, portfolio.Version) && newPortfolios.All(p => p.Version != portfolio.Version))
+            {
+                newPortfolios.Add(portfolio);
+            }
             results[i] = new AppendResult(linked, Duplicate: false);
         }
 
         foreach (var snapshot in newSnapshots) await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
+        foreach (var portfolio in newPortfolios) await ArchiveAsync(connection, transaction, portfolio, cancellationToken);
         await using (var update = Command(connection, transaction, "UPDATE chain_head SET position = @position, record_hash = @hash WHERE id = 1"))
         {
             Add(update, "position", head.Position);
@@ -100,6 +108,7 @@ public abstract class SqlDecisionLog : IDecisionLog
         lock (_archivedLock)
         {
             foreach (var snapshot in newSnapshots) _archivedSnapshots.Add(snapshot.Id);
+            foreach (var portfolio in newPortfolios) _archivedPortfolios.Add(portfolio.Version);
         }
         return results;
     }
@@ -168,6 +177,14 @@ public abstract class SqlDecisionLog : IDecisionLog
         return await command.ExecuteScalarAsync(cancellationToken) as byte[];
     }
 
+    public async Task<byte[]?> FindPortfolioAsync(string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT content FROM portfolios WHERE version = @version");
+        Add(command, "version", version);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
     public async Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -176,9 +193,18 @@ public abstract class SqlDecisionLog : IDecisionLog
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    private bool IsArchived(string snapshotId)
+    private bool IsArchived(HashSet<string> archived, string version)
     {
-        lock (_archivedLock) return _archivedSnapshots.Contains(snapshotId);
+        lock (_archivedLock) return archived.Contains(version);
+    }
+
+    private static async Task ArchiveAsync(DbConnection connection, DbTransaction transaction, PortfolioSnapshot portfolio, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO portfolios (version, content) VALUES (@version, @content) ON CONFLICT DO NOTHING");
+        Add(insert, "version", portfolio.Version);
+        Add(insert, "content", portfolio.Content.ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static async Task ArchiveAsync(DbConnection connection, DbTransaction transaction, RulesetSnapshot snapshot, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Cli;
@@ -17,12 +18,15 @@ internal static class AuditCommands
     public static async Task<int> ReplayAsync(string decisionId, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
     {
         if (!Guid.TryParse(decisionId, out var id)) return Usage(errors, $"'{decisionId}' is not a decision id (a GUID).");
-        if (Unknown(options, "against", "rules", "log", "connection") is { } unknown) return Usage(errors, $"replay has no option --{unknown}.");
+        if (Unknown(options, "against", "rules", "portfolio", "log", "connection") is { } unknown) return Usage(errors, $"replay has no option --{unknown}.");
         await using var log = Open(options);
         var against = options.GetValueOrDefault("against");
         var rulesDirectory = options.GetValueOrDefault("rules", "rules");
-        var replayer = new DecisionReplayer(log, archive: null, () =>
-            against == DecisionReplayer.Current ? RulesDirectoryLoader.Compile(rulesDirectory, TimeProvider.System).Snapshot : null);
+        var portfolio = new PortfolioHost(options.GetValueOrDefault("portfolio", Path.Combine("portfolio", "portfolio.json")));
+        if (portfolio.Load() is { Count: > 0 } invalid) return Usage(errors, $"{portfolio.File} is not a valid portfolio: {string.Join(", ", invalid.Keys)}");
+        var replayer = new DecisionReplayer(log, archive: null,
+            () => against == DecisionReplayer.Current ? RulesDirectoryLoader.Compile(rulesDirectory, TimeProvider.System).Snapshot : null,
+            () => portfolio.Current);
         try
         {
             if (await replayer.ReplayAsync(id, against, CancellationToken.None) is not { } result)

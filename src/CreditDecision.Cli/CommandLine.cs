@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Cli;
@@ -18,8 +19,9 @@ public static partial class CommandLine
           validate <rulesDir>                 every check a rules folder must pass to go live (files and cases)
           test <rulesDir>                     run the cases of every ruleset; pass/fail per case with the difference
           diff <rulesDirA> <rulesDirB>        rules added, removed and changed, per ruleset
-          decide <rulesDir> <application.json> one decision offline, printed with its trace
-          replay <decisionId> [--against current|<snapshotId>] [--rules <rulesDir>]
+          decide <rulesDir> <application.json> [--portfolio <file>]
+                                              one decision offline, printed with its trace (an empty book without --portfolio)
+          replay <decisionId> [--against current|<snapshotId>] [--rules <rulesDir>] [--portfolio <file>]
                                               re-evaluate a logged decision; exit 0 when identical, 1 when it differs
           verify                              walk the decision log's hash chain; exit 0 when intact, 1 when broken
 
@@ -36,7 +38,8 @@ public static partial class CommandLine
                 ["validate", var dir] => Validate(dir, output),
                 ["test", var dir] => await TestAsync(dir, output),
                 ["diff", var before, var after] => Diff(before, after, output),
-                ["decide", var dir, var application] => await DecideAsync(dir, application, output, errors),
+                ["decide", var dir, var application] => await DecideAsync(dir, application, null, output, errors),
+                ["decide", var dir, var application, "--portfolio", var portfolio] => await DecideAsync(dir, application, portfolio, output, errors),
                 ["replay", var decision, .. var rest] when Options(rest) is { } options => await AuditCommands.ReplayAsync(decision, options, output, errors),
                 ["verify", .. var rest] when Options(rest) is { } options => await AuditCommands.VerifyAsync(options, output, errors),
                 _ => Fail(errors, Usage),
@@ -115,7 +118,7 @@ public static partial class CommandLine
         return 0;
     }
 
-    private static async Task<int> DecideAsync(string directory, string applicationPath, TextWriter output, TextWriter errors)
+    private static async Task<int> DecideAsync(string directory, string applicationPath, string? portfolioFile, TextWriter output, TextWriter errors)
     {
         var load = RulesDirectoryLoader.Load(directory, TimeProvider.System);
         if (load.Snapshot is not { } snapshot)
@@ -131,7 +134,13 @@ public static partial class CommandLine
             foreach (var (field, messages) in invalid) errors.WriteLine($"{applicationPath}: {field} {string.Join(", ", messages)}");
             return 2;
         }
-        var decision = await DecisionPipeline.EvaluateAsync(snapshot, application, Guid.Empty, DateTimeOffset.UnixEpoch);
+        var portfolio = new PortfolioHost(portfolioFile ?? "");
+        if (portfolioFile is not null && portfolio.Load() is { Count: > 0 } bad)
+        {
+            foreach (var (field, messages) in bad) errors.WriteLine($"{portfolioFile}: {field} {string.Join(", ", messages)}");
+            return 2;
+        }
+        var decision = await DecisionPipeline.EvaluateAsync(snapshot, portfolio.Current, application, Guid.Empty, DateTimeOffset.UnixEpoch);
         output.WriteLine(JsonSerializer.Serialize(decision, new JsonSerializerOptions(ContractJson.Options) { WriteIndented = true }));
         return 0;
     }

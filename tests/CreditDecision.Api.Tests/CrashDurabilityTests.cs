@@ -93,6 +93,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Rules__Directory"] = RepoPaths.Rules;
+        start.Environment["Portfolio__File"] = RepoPaths.PortfolioFile;
         start.Environment["Rules__ArchiveDirectory"] = Path.Combine(dataDirectory, "rules-archive");
         start.Environment["DecisionLog__Provider"] = log.Provider;
         start.Environment["DecisionLog__ConnectionString"] = log.ConnectionString;

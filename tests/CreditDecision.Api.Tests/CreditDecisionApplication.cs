@@ -20,6 +20,16 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
 
     public string ArchiveDirectory => Path.Combine(_data.Path, "rules-archive");
 
+    /// <summary>This instance's own copy of the shipped portfolio, so a PUT /portfolio in one test touches no other.</summary>
+    public string PortfolioFile { get; } = CopyOfPortfolio();
+
+    private static string CopyOfPortfolio()
+    {
+        var copy = Path.Combine(Directory.CreateTempSubdirectory("creditdecision-portfolio-").FullName, "portfolio.json");
+        File.Copy(RepoPaths.PortfolioFile, copy);
+        return copy;
+    }
+
     /// <summary>The decision log this instance writes: a fresh SQLite file or a fresh PostgreSQL schema.</summary>
     public TestLogDatabase Log { get; } = log ?? TestLogDatabase.Create(store);
 
@@ -32,6 +42,7 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         builder.UseSetting("Rules:ArchiveDirectory", ArchiveDirectory);
         builder.UseSetting("Rules:RescanSeconds", "0.2");
         builder.UseSetting("Rules:DebounceMilliseconds", "50");
+        builder.UseSetting("Portfolio:File", PortfolioFile);
         builder.UseSetting("DecisionLog:Provider", Log.Provider);
         builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
     }
@@ -41,6 +52,8 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         base.Dispose(disposing);
         if (!disposing) return;
         if (_ownsLog) Log.Dispose();
+        var portfolioFolder = Path.GetDirectoryName(PortfolioFile)!;
+        if (Directory.Exists(portfolioFolder)) Directory.Delete(portfolioFolder, recursive: true);
         _data.Dispose();
     }
 }

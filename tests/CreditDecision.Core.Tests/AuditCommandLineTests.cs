@@ -3,6 +3,7 @@ using CreditDecision.Audit;
 using CreditDecision.Cli;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using Microsoft.Data.Sqlite;
 
@@ -32,7 +33,9 @@ public sealed class AuditCommandLineTests : IDisposable
         await using var log = new SqliteDecisionLog(Connection);
         await log.MigrateAsync(CancellationToken.None);
         await using var writer = new DecisionLogWriter(log);
-        var recorder = new DecisionRecorder(new DecisionService(rules, TimeProvider.System), log, writer);
+        var portfolio = new PortfolioHost(RepoPaths.PortfolioFile);
+        Assert.Empty(portfolio.Load());
+        var recorder = new DecisionRecorder(new DecisionService(rules, portfolio, TimeProvider.System), log, writer);
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(sample), ContractJson.Options)!;
         var decision = await recorder.DecideAsync(application, new DecisionRequestContext("cli-test", "req-1", null), CancellationToken.None);
         return decision.Response.DecisionId;
@@ -49,7 +52,7 @@ public sealed class AuditCommandLineTests : IDisposable
 
         using var rules = RepoPaths.CopyOfRules();
         FileEdit.Replace(Path.Combine(rules.Path, "approval.json"), "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 10");
-        var (changedExit, changed) = await Run("replay", id.ToString(), "--against", "current", "--rules", rules.Path);
+        var (changedExit, changed) = await Run("replay", id.ToString(), "--against", "current", "--rules", rules.Path, "--portfolio", RepoPaths.PortfolioFile);
         Assert.Equal(1, changedExit);
         Assert.Contains("outcome approve -> refer", changed);
         Assert.Contains("\"path\": \"$.outcome\"", changed);

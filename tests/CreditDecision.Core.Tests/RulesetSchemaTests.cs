@@ -50,6 +50,15 @@ public class RulesetSchemaTests
     }
 
     [Fact]
+    public void Monitoring_actions_warning_levels_and_downgrades_match()
+    {
+        var properties = Definition("monitoringProperties").GetProperty("properties");
+        Assert.Equal(Kebab(Enum<RecoveryAction>().Where(a => a != RecoveryAction.None)), Enum(properties.GetProperty("Action")));
+        Assert.Equal(Kebab(Enum<WarningLevel>().Where(l => l != WarningLevel.Green)), Enum(properties.GetProperty("Level")));
+        Assert.Equal(RuleSpecReader.MaxDowngrade, properties.GetProperty("Downgrade").GetProperty("maximum").GetInt32());
+    }
+
+    [Fact]
     public void Reserved_parameter_names_match()
     {
         var schemaNames = Schema.GetProperty("properties").GetProperty("Parameters").GetProperty("propertyNames").GetProperty("not").GetProperty("enum")

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Core.Tests;
@@ -26,7 +27,9 @@ public class ShippedRulesTests
     }
 
     private static Task<DecisionResponse> Decide(string sample) =>
-        DecisionPipeline.EvaluateAsync(Snapshot, Sample(sample), Guid.Empty, DateTimeOffset.UnixEpoch).AsTask();
+        DecisionPipeline.EvaluateAsync(Snapshot, ShippedPortfolio, Sample(sample), Guid.Empty, DateTimeOffset.UnixEpoch).AsTask();
+
+    private static readonly PortfolioSnapshot ShippedPortfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!;
 
     [Fact]
     public void Every_stage_has_exactly_one_shipped_ruleset()

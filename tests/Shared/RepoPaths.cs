@@ -6,6 +6,7 @@ public static class RepoPaths
     public static string Root { get; } = FindRoot();
     public static string Rules => System.IO.Path.Combine(Root, "rules");
     public static string Samples => System.IO.Path.Combine(Root, "samples");
+    public static string PortfolioFile => System.IO.Path.Combine(Root, "portfolio", "portfolio.json");
 
     public static string Sample(string name) => File.ReadAllText(System.IO.Path.Combine(Samples, name + ".json"));
 

@@ -1,4 +1,5 @@
 using CreditDecision.Audit;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -25,7 +26,8 @@ public static class DecisionLogExtensions
         builder.Services.AddSingleton(services =>
         {
             var rules = services.GetRequiredService<RulesHost>();
-            return new DecisionReplayer(services.GetRequiredService<IDecisionLog>(), rules.Archive, () => rules.Current);
+            var portfolio = services.GetRequiredService<PortfolioHost>();
+            return new DecisionReplayer(services.GetRequiredService<IDecisionLog>(), rules.Archive, () => rules.Current, () => portfolio.Current);
         });
         builder.Services.AddHostedService<DecisionLogMigration>();
     }

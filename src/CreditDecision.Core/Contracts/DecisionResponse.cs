@@ -39,6 +39,9 @@ public sealed record DecisionResponse
     /// <summary>The exact ruleset versions this decision was made with.</summary>
     public required IReadOnlyList<RulesetVersionRef> Rulesets { get; init; }
 
+    /// <summary>The portfolio version concentration rules measured the application against.</summary>
+    public required PortfolioRef Portfolio { get; init; }
+
     /// <summary>Every rule evaluated, per stage, with its result.</summary>
     public required IReadOnlyList<StageTrace> Trace { get; init; }
 }
@@ -90,6 +93,9 @@ public sealed record WarningSignal(string Code, string Level, string Message, st
 
 /// <summary>A ruleset version: the SHA-256 of its canonical content.</summary>
 public sealed record RulesetVersionRef(string Name, string Stage, string Version, string? Label);
+
+/// <summary>A portfolio version: the SHA-256 of its canonical content, and the date of its exposures.</summary>
+public sealed record PortfolioRef(string Version, DateOnly? AsOf);
 
 /// <summary>What one stage evaluated.</summary>
 public sealed record StageTrace(string Stage, string Ruleset, string Version, IReadOnlyList<RuleTrace> Rules);

@@ -1,4 +1,5 @@
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Core.Vocabulary;
 using RulesEngine.Models;
@@ -6,7 +7,7 @@ using RulesEngine.Models;
 namespace CreditDecision.Core.Decisions;
 
 /// <summary>
-/// Runs the stages of a decision over one snapshot: rating, approval, limit, pricing, early warning. A pure
+/// Runs the stages of a decision over one ruleset snapshot and one portfolio version: rating, approval, limit, pricing, early warning. A pure
 /// function of the snapshot and the application; the decision id and time are stamped by the caller and read by
 /// no rule, so the same input and rules always give the same decision.
 /// </summary>
@@ -20,9 +21,9 @@ public static class DecisionPipeline
 
     /// <summary>Evaluates a validated application (see <see cref="ApplicationValidator"/>).</summary>
     public static async ValueTask<DecisionResponse> EvaluateAsync(
-        RulesetSnapshot snapshot, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt)
+        RulesetSnapshot snapshot, PortfolioSnapshot portfolio, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt)
     {
-        var facts = FactsBuilder.Build(application);
+        var facts = FactsBuilder.Build(application, portfolio);
         var trace = new List<StageTrace>(Stages.DecisionOrder.Count);
 
         var rating = await RateAsync(snapshot[Stage.Rating], facts, trace);
@@ -46,6 +47,7 @@ public static class DecisionPipeline
             WarningLevel = warningLevel,
             Warnings = warnings,
             Rulesets = snapshot.VersionRefs,
+            Portfolio = portfolio.ToRef(),
             Trace = trace,
         };
     }

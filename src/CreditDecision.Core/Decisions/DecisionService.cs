@@ -1,25 +1,27 @@
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Core.Decisions;
 
 /// <summary>Validates an application, evaluates it on the live snapshot and stamps the decision's id and time.</summary>
-public sealed class DecisionService(RulesHost rules, TimeProvider clock)
+public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, TimeProvider clock)
 {
     public async Task<Decision> DecideAsync(LoanApplication application)
     {
         var errors = ApplicationValidator.Validate(application);
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var snapshot = rules.Current ?? throw new RulesNotLoadedException(rules.Status);
+        var book = portfolio.Current;
         // Milliseconds: the precision every decision log store keeps exactly, so a replay reproduces the time.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var response = await DecisionPipeline.EvaluateAsync(snapshot, application, Guid.CreateVersion7(now), now);
-        return new Decision(response, snapshot);
+        var response = await DecisionPipeline.EvaluateAsync(snapshot, book, application, Guid.CreateVersion7(now), now);
+        return new Decision(response, snapshot, book);
     }
 }
 
-/// <summary>A decision and the snapshot it was made with.</summary>
-public sealed record Decision(DecisionResponse Response, RulesetSnapshot Snapshot);
+/// <summary>A decision and the ruleset snapshot and portfolio version it was made with.</summary>
+public sealed record Decision(DecisionResponse Response, RulesetSnapshot Snapshot, PortfolioSnapshot Portfolio);
 
 /// <summary>The application failed validation; <see cref="Errors"/> is keyed by JSON path.</summary>
 public sealed class InvalidApplicationException(IReadOnlyDictionary<string, string[]> errors)

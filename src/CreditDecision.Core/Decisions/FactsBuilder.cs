@@ -1,4 +1,5 @@
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Core.Vocabulary;
 
@@ -14,7 +15,7 @@ public static class FactsBuilder
     public const decimal NoRatio = 99m;
 
     /// <summary>Builds the facts; the application must have passed <see cref="ApplicationValidator"/>.</summary>
-    public static DecisionFacts Build(LoanApplication application)
+    public static DecisionFacts Build(LoanApplication application, PortfolioSnapshot portfolio)
     {
         var a = application.Applicant!;
         var r = application.Request!;
@@ -63,7 +64,27 @@ public static class FactsBuilder
             AmountToRevenue = Ratio(r.Amount.Value, a.AnnualRevenue.Value),
             TotalExposureAfter = a.ExistingExposure.Value + r.Amount.Value,
         };
-        return new DecisionFacts(applicant, loan);
+        return new DecisionFacts(applicant, loan, Concentration(applicant, r.Amount.Value, portfolio));
+    }
+
+    private static ConcentrationFacts Concentration(ApplicantFacts applicant, decimal amount, PortfolioSnapshot portfolio)
+    {
+        var bookAfter = portfolio.Total + amount;
+        var industry = portfolio.ByIndustry.GetValueOrDefault(applicant.Industry);
+        var region = portfolio.ByRegion.GetValueOrDefault(applicant.Region);
+        var group = applicant.GroupId.Length > 0 ? portfolio.ByGroup.GetValueOrDefault(applicant.GroupId) : 0m;
+        var groupAfter = (applicant.GroupId.Length > 0 ? group : applicant.ExistingExposure) + amount;
+        return new ConcentrationFacts
+        {
+            BookTotal = portfolio.Total,
+            IndustryExposure = industry,
+            IndustryShareAfter = (industry + amount) / bookAfter,
+            RegionExposure = region,
+            RegionShareAfter = (region + amount) / bookAfter,
+            GroupExposure = group,
+            GroupExposureAfter = groupAfter,
+            GroupShareAfter = groupAfter / bookAfter,
+        };
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
 
 namespace CreditDecision.Core.Rules;
 
@@ -22,6 +23,9 @@ public sealed record RuleCasesFile
     public JsonObject? Base { get; init; }
 
     public List<RuleCase>? Cases { get; init; }
+
+    /// <summary>The loan book the cases' concentration is measured against; none means an empty book.</summary>
+    public JsonObject? Portfolio { get; init; }
 }
 
 /// <summary>One named example.</summary>
@@ -116,9 +120,18 @@ public static class RuleCaseRunner
                 errors.Add(new RuleError(path, ruleset.Name, null, null, $"Ruleset must be '{ruleset.Name}', the WorkflowName of {Path.GetFileName(ruleset.SourceFile)}"));
                 continue;
             }
+            var (portfolio, portfolioErrors) = file.Portfolio is null
+                ? (PortfolioSnapshot.Empty, new Dictionary<string, string[]>())
+                : PortfolioSnapshot.Parse(JsonSerializer.SerializeToUtf8Bytes(file.Portfolio));
+            if (portfolio is null)
+            {
+                errors.Add(new RuleError(path, ruleset.Name, null, null,
+                    $"Portfolio is not valid: {string.Join("; ", portfolioErrors.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}"));
+                continue;
+            }
             foreach (var @case in file.Cases ?? [])
             {
-                results.Add(await RunCaseAsync(snapshot, ruleset, path, file.Base!, @case));
+                results.Add(await RunCaseAsync(snapshot, portfolio, ruleset, path, file.Base!, @case));
             }
         }
         return (results, errors);
@@ -148,10 +161,11 @@ public static class RuleCaseRunner
         }
     }
 
-    private static Task<CaseResult> RunCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseInput, RuleCase @case) =>
+    private static Task<CaseResult> RunCaseAsync(
+        RulesetSnapshot snapshot, PortfolioSnapshot portfolio, CompiledRuleset ruleset, string path, JsonObject baseInput, RuleCase @case) =>
         ruleset.Stage == Stage.Monitoring
             ? RunReviewCaseAsync(snapshot, ruleset, path, baseInput, @case)
-            : RunApplicationCaseAsync(snapshot, ruleset, path, baseInput, @case);
+            : RunApplicationCaseAsync(snapshot, portfolio, ruleset, path, baseInput, @case);
 
     private static (T? Input, string? Error) Input<T>(JsonObject baseInput, RuleCase @case)
     {
@@ -202,7 +216,8 @@ public static class RuleCaseRunner
         return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired);
     }
 
-    private static async Task<CaseResult> RunApplicationCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseApplication, RuleCase @case)
+    private static async Task<CaseResult> RunApplicationCaseAsync(
+        RulesetSnapshot snapshot, PortfolioSnapshot portfolio, CompiledRuleset ruleset, string path, JsonObject baseApplication, RuleCase @case)
     {
         var differences = new List<string>();
         var fired = new Dictionary<string, bool>();
@@ -218,7 +233,7 @@ public static class RuleCaseRunner
         DecisionResponse decision;
         try
         {
-            decision = await DecisionPipeline.EvaluateAsync(snapshot, application!, Guid.Empty, DateTimeOffset.UnixEpoch);
+            decision = await DecisionPipeline.EvaluateAsync(snapshot, portfolio, application!, Guid.Empty, DateTimeOffset.UnixEpoch);
         }
         catch (RuleEvaluationException ex)
         {

@@ -49,7 +49,7 @@ public static partial class RulesetCompiler
 
     internal static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "applicant", "loan", "rating", "approval", "limit", "true", "false", "null", "in", "it", "new",
+        "applicant", "loan", "rating", "approval", "limit", "concentration", "review", "true", "false", "null", "in", "it", "new",
         "iif", "np", "Math", "Finance", "and", "or", "not",
     };
 

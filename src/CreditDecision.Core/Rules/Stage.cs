@@ -46,10 +46,11 @@ public sealed class RuleInput
 /// </summary>
 public sealed class DecisionFacts
 {
-    public DecisionFacts(ApplicantFacts applicant, LoanFacts loan)
+    public DecisionFacts(ApplicantFacts applicant, LoanFacts loan, ConcentrationFacts concentration)
     {
         Applicant = applicant;
         Loan = loan;
+        Concentration = concentration;
     }
 
     public DecisionFacts(ReviewFacts review)
@@ -57,10 +58,12 @@ public sealed class DecisionFacts
         Review = review;
         Applicant = null!;
         Loan = null!;
+        Concentration = null!;
     }
 
     public ApplicantFacts Applicant { get; }
     public LoanFacts Loan { get; }
+    public ConcentrationFacts Concentration { get; }
     public ReviewFacts? Review { get; }
     public RatingFacts? Rating { get; set; }
     public ApprovalFacts? Approval { get; set; }
@@ -82,14 +85,15 @@ public static class Stages
     private static readonly RuleInput Approval = new("approval", nameof(DecisionFacts.Approval));
     private static readonly RuleInput Limit = new("limit", nameof(DecisionFacts.Limit));
     private static readonly RuleInput Review = new("review", nameof(DecisionFacts.Review));
+    private static readonly RuleInput Concentration = new("concentration", nameof(DecisionFacts.Concentration));
 
     private static readonly Dictionary<Stage, RuleInput[]> InputsByStage = new()
     {
         [Stage.Rating] = [Applicant, Loan],
-        [Stage.Approval] = [Applicant, Loan, Rating],
-        [Stage.Limit] = [Applicant, Loan, Rating, Approval],
-        [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit],
-        [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit],
+        [Stage.Approval] = [Applicant, Loan, Rating, Concentration],
+        [Stage.Limit] = [Applicant, Loan, Rating, Approval, Concentration],
+        [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit, Concentration],
+        [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit, Concentration],
         [Stage.Monitoring] = [Review],
     };
 
