@@ -75,6 +75,11 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
         { "REF_TAX_RATING_C", "refer", Healthy, ["applicant.taxCreditRating=C"] },
         // Guarantee-only loan: the 30,000 guarantee caps the limit below the 50,000 minimum.
         { "REF_LIMIT_BELOW_MINIMUM", "refer", Healthy, ["request.collateralType=none", "request.collateralValue=0", "request.guaranteeAmount=30000"] },
+        // Concentration, against the shipped book: construction and Suzhou stand at their share limits, and the
+        // ruitai group at 118 million of its 120 million limit.
+        { "REF_INDUSTRY_CONCENTRATION", "refer", Healthy, ["applicant.industry=construction"] },
+        { "REF_REGION_CONCENTRATION", "refer", Healthy, ["applicant.region=jiangsu-suzhou"] },
+        { "REF_GROUP_EXPOSURE_LIMIT", "refer", Healthy, ["applicant.groupId=ruitai-industrial-group"] },
     };
 
     [Theory]
