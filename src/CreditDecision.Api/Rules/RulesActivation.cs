@@ -82,7 +82,16 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
     {
         if (!Directory.Exists(directory)) return "";
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var path in Directory.EnumerateFiles(directory, "*.json").Order(StringComparer.Ordinal))
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(directory, "*.json");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return "";
+        }
+        foreach (var path in files.Order(StringComparer.Ordinal))
         {
             hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(path) + "\n"));
             try

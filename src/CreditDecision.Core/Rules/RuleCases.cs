@@ -159,6 +159,10 @@ public static class RuleCaseRunner
         {
             return (null, $"not a valid cases file: {ex.Message}");
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"the file could not be read: {ex.Message}");
+        }
     }
 
     private static Task<CaseResult> RunCaseAsync(

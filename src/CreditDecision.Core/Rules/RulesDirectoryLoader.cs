@@ -23,16 +23,22 @@ public static class RulesDirectoryLoader
     /// <summary>Compiles every rule file of the folder into a candidate snapshot, without running the cases.</summary>
     public static LoadResult Compile(string directory, TimeProvider clock)
     {
-        if (!Directory.Exists(directory))
+        string[] files;
+        try
+        {
+            files = [.. RuleFiles(directory)];
+        }
+        catch (DirectoryNotFoundException)
         {
             return LoadResult.Failed(new RuleError(directory, null, null, null, "the rules folder does not exist"));
         }
 
         var errors = new List<RuleError>();
         var rulesets = new List<CompiledRuleset>();
-        foreach (var path in RuleFiles(directory))
+        foreach (var path in files)
         {
-            var result = RulesetCompiler.Compile(path, File.ReadAllBytes(path));
+            if (ReadFile(path, errors) is not { } content) continue;
+            var result = RulesetCompiler.Compile(path, content);
             errors.AddRange(result.Errors);
             if (result.Ruleset is not null) rulesets.Add(result.Ruleset);
         }
@@ -61,9 +67,26 @@ public static class RulesDirectoryLoader
             : new LoadResult(new RulesetSnapshot(rulesets, clock.GetUtcNow()), []);
     }
 
+    /// <summary>
+    /// A file's bytes, or null with an error when it cannot be read: files are edited, renamed and deleted while
+    /// a reload runs, and that must refuse the reload, never take the service down.
+    /// </summary>
+    private static byte[]? ReadFile(string path, List<RuleError> errors)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            errors.Add(new RuleError(path, null, null, null, $"the file could not be read: {ex.Message}"));
+            return null;
+        }
+    }
+
     /// <summary>The rule files of a folder in a stable order.</summary>
     public static IEnumerable<string> RuleFiles(string directory) =>
-        Directory.EnumerateFiles(directory, "*.json", SearchOption.TopDirectoryOnly)
+        Directory.GetFiles(directory, "*.json", SearchOption.TopDirectoryOnly)
             .Where(path => !path.EndsWith(CasesSuffix, StringComparison.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal);
 }
