@@ -11,8 +11,11 @@ namespace CreditDecision.Audit;
 /// <param name="IdempotencyKey">The client's key; a second request with it returns the first decision.</param>
 public sealed record DecisionRequestContext(string Caller, string RequestId, string? IdempotencyKey);
 
-/// <summary>A decision as the caller receives it; <see cref="Replayed"/> when it is the stored answer to an earlier request.</summary>
-public sealed record RecordedDecision(DecisionResponse Response, bool Replayed);
+/// <summary>
+/// A decision as the caller receives it: the response JSON exactly as logged (serialized once, for the log and the
+/// caller alike). <see cref="Replayed"/> when it is the stored answer to an earlier request.
+/// </summary>
+public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool Replayed);
 
 /// <summary>
 /// Makes a decision and writes it to the log before anyone sees it: a decision returned by
@@ -53,14 +56,13 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
             ServiceVersion = ServiceVersion,
         };
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
-        return stored.Duplicate ? Replay(stored.Record, requestHash) : new RecordedDecision(response, Replayed: false);
+        return stored.Duplicate ? Replay(stored.Record, requestHash) : new RecordedDecision(record.DecisionId, record.ResponseJson, Replayed: false);
     }
 
     private static RecordedDecision Replay(DecisionRecord earlier, string requestHash)
     {
         if (earlier.RequestHash != requestHash) throw new IdempotencyConflictException(earlier.IdempotencyKey!, earlier.DecisionId);
-        var response = JsonSerializer.Deserialize<DecisionResponse>(earlier.ResponseJson, ContractJson.Options)!;
-        return new RecordedDecision(response, Replayed: true);
+        return new RecordedDecision(earlier.DecisionId, earlier.ResponseJson, Replayed: true);
     }
 
     public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));

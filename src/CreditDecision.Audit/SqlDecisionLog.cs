@@ -28,6 +28,66 @@ public abstract class SqlDecisionLog : IDecisionLog
     /// <summary>Schema scripts, applied in order; the index + 1 is the schema version.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
 
+    /// <summary>
+    /// The schema both stores share, with their names for a 64-bit integer and a byte string. (In SQLite,
+    /// "position INTEGER PRIMARY KEY" is the row id, so chain order is the table's own order.)
+    /// </summary>
+    protected static IReadOnlyList<string> Schema(string bigint, string blob) =>
+    [
+        $"""
+        CREATE TABLE decisions (
+            position         {bigint} PRIMARY KEY,
+            decision_id      TEXT NOT NULL UNIQUE,
+            application_id   TEXT NOT NULL,
+            enterprise_id    TEXT NOT NULL,
+            outcome          TEXT NOT NULL,
+            decided_at_ms    {bigint} NOT NULL,
+            caller           TEXT NOT NULL,
+            request_id       TEXT NOT NULL,
+            idempotency_key  TEXT UNIQUE,
+            request_hash     TEXT NOT NULL,
+            request_json     TEXT NOT NULL,
+            response_json    TEXT NOT NULL,
+            snapshot_id      TEXT NOT NULL,
+            ruleset_versions TEXT NOT NULL,
+            engine_version   TEXT NOT NULL,
+            service_version  TEXT NOT NULL,
+            previous_hash    TEXT NOT NULL,
+            record_hash      TEXT NOT NULL
+        );
+        CREATE INDEX decisions_application ON decisions (application_id);
+        CREATE INDEX decisions_enterprise ON decisions (enterprise_id);
+        CREATE INDEX decisions_decided_at ON decisions (decided_at_ms);
+        CREATE TABLE chain_head (
+            id          INTEGER PRIMARY KEY CHECK (id = 1),
+            position    {bigint} NOT NULL,
+            record_hash TEXT NOT NULL
+        );
+        INSERT INTO chain_head (id, position, record_hash) VALUES (1, 0, '{DecisionChain.Genesis}');
+        CREATE TABLE rulesets (
+            name    TEXT NOT NULL,
+            version TEXT NOT NULL,
+            stage   TEXT NOT NULL,
+            content {blob} NOT NULL,
+            PRIMARY KEY (name, version)
+        );
+        CREATE TABLE rule_snapshots (
+            snapshot_id      TEXT PRIMARY KEY,
+            ruleset_versions TEXT NOT NULL
+        );
+        """,
+        """
+        ALTER TABLE decisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
+        CREATE INDEX decisions_kind ON decisions (kind);
+        """,
+        $"""
+        CREATE TABLE portfolios (
+            version TEXT PRIMARY KEY,
+            content {blob} NOT NULL
+        );
+        """,
+    ];
+
     /// <summary>Starts the transaction of an append; returns once this writer holds the chain.</summary>
     protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
 

@@ -27,61 +27,7 @@ public sealed class SqliteDecisionLog : SqlDecisionLog
     /// <summary>The database file.</summary>
     public string DataSource { get; }
 
-    protected override IReadOnlyList<string> Migrations { get; } =
-    [
-        """
-        CREATE TABLE decisions (
-            position         INTEGER PRIMARY KEY,
-            decision_id      TEXT    NOT NULL UNIQUE,
-            application_id   TEXT    NOT NULL,
-            enterprise_id    TEXT    NOT NULL,
-            outcome          TEXT    NOT NULL,
-            decided_at_ms    INTEGER NOT NULL,
-            caller           TEXT    NOT NULL,
-            request_id       TEXT    NOT NULL,
-            idempotency_key  TEXT    UNIQUE,
-            request_hash     TEXT    NOT NULL,
-            request_json     TEXT    NOT NULL,
-            response_json    TEXT    NOT NULL,
-            snapshot_id      TEXT    NOT NULL,
-            ruleset_versions TEXT    NOT NULL,
-            engine_version   TEXT    NOT NULL,
-            service_version  TEXT    NOT NULL,
-            previous_hash    TEXT    NOT NULL,
-            record_hash      TEXT    NOT NULL
-        );
-        CREATE INDEX decisions_application ON decisions (application_id);
-        CREATE INDEX decisions_enterprise ON decisions (enterprise_id);
-        CREATE INDEX decisions_decided_at ON decisions (decided_at_ms);
-        CREATE TABLE chain_head (
-            id          INTEGER PRIMARY KEY CHECK (id = 1),
-            position    INTEGER NOT NULL,
-            record_hash TEXT    NOT NULL
-        );
-        INSERT INTO chain_head (id, position, record_hash) VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
-        CREATE TABLE rulesets (
-            name    TEXT NOT NULL,
-            version TEXT NOT NULL,
-            stage   TEXT NOT NULL,
-            content BLOB NOT NULL,
-            PRIMARY KEY (name, version)
-        );
-        CREATE TABLE rule_snapshots (
-            snapshot_id      TEXT PRIMARY KEY,
-            ruleset_versions TEXT NOT NULL
-        );
-        """,
-        """
-        ALTER TABLE decisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
-        CREATE INDEX decisions_kind ON decisions (kind);
-        """,
-        """
-        CREATE TABLE portfolios (
-            version TEXT PRIMARY KEY,
-            content BLOB NOT NULL
-        );
-        """,
-    ];
+    protected override IReadOnlyList<string> Migrations { get; } = Schema(bigint: "INTEGER", blob: "BLOB");
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

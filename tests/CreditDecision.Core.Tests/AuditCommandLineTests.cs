@@ -38,7 +38,7 @@ public sealed class AuditCommandLineTests : IDisposable
         var recorder = new DecisionRecorder(new DecisionService(rules, portfolio, TimeProvider.System), log, writer);
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(sample), ContractJson.Options)!;
         var decision = await recorder.DecideAsync(application, new DecisionRequestContext("cli-test", "req-1", null), CancellationToken.None);
-        return decision.Response.DecisionId;
+        return decision.DecisionId;
     }
 
     [Fact]

@@ -27,12 +27,13 @@ public static class DecisionEndpoints
                 "the ruleset versions used and a per-rule trace. A decline is a normal 200 decision. The decision is in the decision log before the " +
                 "response is sent. A retry with the same Idempotency-Key (or, without one, the same X-Request-Id) returns the stored decision with " +
                 "the header Idempotent-Replayed: true; the same key with a different body is a 409.")
+            .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static async Task<Results<Ok<DecisionResponse>, ValidationProblem>> Decide(
+    public static async Task<Results<ContentHttpResult, ValidationProblem>> Decide(
         LoanApplication application, DecisionRecorder recorder, HttpContext http, CancellationToken cancellationToken)
     {
         var requestId = Header(http, RequestIdHeader);
@@ -45,7 +46,8 @@ public static class DecisionEndpoints
         var context = new DecisionRequestContext(Caller(http), requestId ?? http.TraceIdentifier, idempotencyKey);
         var decision = await recorder.DecideAsync(application, context, cancellationToken);
         if (decision.Replayed) http.Response.Headers[ReplayedHeader] = "true";
-        return TypedResults.Ok(decision.Response);
+        // The JSON the log holds, byte for byte: serialized once, not again for the response.
+        return TypedResults.Text(decision.ResponseJson, "application/json; charset=utf-8");
     }
 
     private static string? Header(HttpContext http, string name) =>

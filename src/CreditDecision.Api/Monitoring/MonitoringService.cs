@@ -36,7 +36,7 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
         {
             var line = await pending.Dequeue();
             counter.Count(line);
-            await WriteLineAsync(output, line);
+            WriteLine(output, line);
             if (++sinceFlush >= 64 || pending.Count == 0)
             {
                 sinceFlush = 0;
@@ -52,7 +52,7 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
             while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted)) await WriteOldestAsync();
         }
         while (pending.Count > 0) await WriteOldestAsync();
-        await WriteLineAsync(output, new MonitoringLine(Summary: counter.Summary()));
+        WriteLine(output, new MonitoringLine(Summary: counter.Summary()));
         await output.FlushAsync(cancellationToken);
     }
 
@@ -125,13 +125,12 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
 
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
-    private static ValueTask WriteLineAsync(PipeWriter output, MonitoringLine line)
+    private static void WriteLine(PipeWriter output, MonitoringLine line)
     {
         using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Encoder = ContractJson.Options.Encoder }))
         {
             JsonSerializer.Serialize(writer, line, ContractJson.Options);
         }
         output.Write(Newline);
-        return ValueTask.CompletedTask;
     }
 }

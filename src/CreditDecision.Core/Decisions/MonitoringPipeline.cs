@@ -35,7 +35,7 @@ public static class MonitoringPipeline
             rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.Code : null);
             if (!fired[i]) continue;
             var spec = rule.Spec;
-            signals.Add(new MonitoringSignal(spec.Code!, DecisionPipeline.LevelName(spec.Level), RecoveryPath.WireName(spec.Action), spec.Downgrade, spec.Message!, rule.Name));
+            signals.Add(new MonitoringSignal(spec.Code!, DecisionPipeline.LevelName(spec.Level), KebabCase.Of(spec.Action), spec.Downgrade, spec.Message!, rule.Name));
             if (spec.Level > level) level = spec.Level;
             downgrade = Math.Max(downgrade, spec.Downgrade);
             actions.Add(spec.Action);
@@ -51,9 +51,9 @@ public static class MonitoringPipeline
             ReviewedAt = reviewedAt,
             WarningLevel = DecisionPipeline.LevelName(level),
             Signals = signals,
-            RecoveryPhase = RecoveryPath.WireName(RecoveryPath.PhaseOf(recommended)),
-            RecommendedAction = RecoveryPath.WireName(recommended),
-            Actions = [.. actions.Select(a => RecoveryPath.WireName(a))],
+            RecoveryPhase = KebabCase.Of(RecoveryPath.PhaseOf(recommended)),
+            RecommendedAction = KebabCase.Of(recommended),
+            Actions = [.. actions.Select(a => KebabCase.Of(a))],
             CurrentGrade = review.CurrentGrade!,
             SuggestedGrade = grades[Math.Min(currentRank + downgrade, grades.Count - 1)],
             DowngradeNotches = downgrade,

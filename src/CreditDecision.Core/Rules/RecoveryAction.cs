@@ -39,8 +39,11 @@ public static class RecoveryPath
         RecoveryAction.CallGuarantee or RecoveryAction.AddCollateral or RecoveryAction.EnforceCollateral or RecoveryAction.FreezeUndrawnLine => RecoveryPhase.CreditRecovery,
         _ => RecoveryPhase.HardRecovery,
     };
+}
 
-    /// <summary>Kebab-case name as in rule files and responses, e.g. <c>freeze-undrawn-line</c>.</summary>
-    public static string WireName<T>(T value) where T : struct, Enum =>
+/// <summary>The kebab-case name of an enum value as rule files and responses write it, e.g. <c>freeze-undrawn-line</c>.</summary>
+public static class KebabCase
+{
+    public static string Of<T>(T value) where T : struct, Enum =>
         string.Concat(value.ToString().Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }

@@ -193,7 +193,7 @@ internal sealed class PropertyReader(IReadOnlyDictionary<string, JsonElement> fi
 
     public T Enum<T>(string name, T exclude) where T : struct, Enum
     {
-        var allowed = System.Enum.GetValues<T>().Where(v => !v.Equals(exclude)).ToDictionary(v => RecoveryPath.WireName(v), v => v);
+        var allowed = System.Enum.GetValues<T>().Where(v => !v.Equals(exclude)).ToDictionary(v => KebabCase.Of(v), v => v);
         var text = OneOf(name, [.. allowed.Keys]);
         return text is null ? exclude : allowed[text];
     }
