@@ -5,10 +5,12 @@ using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Monitoring;
 using CreditDecision.Api.Portfolio;
 using CreditDecision.Api.Rules;
+using CreditDecision.Api.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCreditDecisionInfrastructure();
+builder.AddApiKeySecurity();
 builder.AddRules();
 builder.AddDecisions();
 builder.AddDecisionLog();
@@ -18,6 +20,7 @@ builder.AddPortfolio();
 var app = builder.Build();
 
 app.UseCreditDecisionInfrastructure();
+app.UseApiKeySecurity();
 app.MapDecisions();
 app.MapRulesets();
 app.MapMonitoring();

@@ -30,7 +30,7 @@ public sealed class AuditTests
             Assert.True(JsonNode.DeepEquals(sent, stored!["response"]), $"{sample}: the stored response differs from the one sent");
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(RepoPaths.Sample(sample)), stored["request"]), $"{sample}: the stored request differs");
             Assert.Equal(sent["outcome"]!.GetValue<string>(), stored["outcome"]!.GetValue<string>());
-            Assert.Equal("anonymous", stored["caller"]!.GetValue<string>());
+            Assert.Equal(TestKeys.AllRoles.Name, stored["caller"]!.GetValue<string>());
             Assert.Equal(64, stored["recordHash"]!.GetValue<string>().Length);
 
             var replay = await ReplayAsync(client, id);

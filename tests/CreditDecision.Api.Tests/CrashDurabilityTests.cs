@@ -26,7 +26,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         using var log = TestLogDatabase.Create(store);
         var url = $"http://127.0.0.1:{FreePort()}";
         using var service = StartService(url, data.Path, log);
-        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) };
+        using var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(30) }.WithKey(TestKeys.AllRoles);
         await WaitUntilHealthyAsync(client, service);
 
         var acknowledged = new ConcurrentBag<Guid>();
@@ -97,6 +97,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         start.Environment["Rules__ArchiveDirectory"] = Path.Combine(dataDirectory, "rules-archive");
         start.Environment["DecisionLog__Provider"] = log.Provider;
         start.Environment["DecisionLog__ConnectionString"] = log.ConnectionString;
+        foreach (var (name, value) in TestKeys.EnvironmentVariables()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -35,6 +35,9 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
 
     private readonly bool _ownsLog = log is null;
 
+    /// <summary>False to start with no API keys configured at all.</summary>
+    public bool ConfigureKeys { get; init; } = true;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -45,6 +48,15 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         builder.UseSetting("Portfolio:File", PortfolioFile);
         builder.UseSetting("DecisionLog:Provider", Log.Provider);
         builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
+        if (!ConfigureKeys) return;
+        foreach (var (key, value) in TestKeys.Settings()) builder.UseSetting(key, value);
+    }
+
+    /// <summary>Clients send the key with every role unless a test chooses another with <see cref="TestKeys.WithKey"/>.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.WithKey(TestKeys.AllRoles);
     }
 
     protected override void Dispose(bool disposing)

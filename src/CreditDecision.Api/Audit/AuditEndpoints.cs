@@ -4,6 +4,7 @@ using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Audit;
 
@@ -15,7 +16,7 @@ public static class AuditEndpoints
 
     public static void MapAudit(this IEndpointRouteBuilder routes)
     {
-        var decisions = routes.MapGroup("/decisions").WithTags("Audit");
+        var decisions = routes.MapGroup("/decisions").WithTags("Audit").RequireRole(Roles.Auditor);
 
         decisions.MapGet("/", Search)
             .WithName("SearchDecisions")
@@ -42,7 +43,7 @@ public static class AuditEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-        routes.MapGroup("/audit").WithTags("Audit")
+        routes.MapGroup("/audit").WithTags("Audit").RequireRole(Roles.Auditor)
             .MapGet("/verify", Verify)
             .WithName("VerifyDecisionLog")
             .WithSummary("Walk the decision log's hash chain")

@@ -2,6 +2,7 @@ using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Decisions;
 
@@ -17,7 +18,7 @@ public static class DecisionEndpoints
 
     public static void MapDecisions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/").WithTags("Decisions");
+        var group = routes.MapGroup("/").WithTags("Decisions").RequireRole(Roles.Originator);
 
         group.MapPost("/decide", Decide)
             .WithName("Decide")
@@ -53,8 +54,9 @@ public static class DecisionEndpoints
     private static string? Header(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
 
-    /// <summary>The authenticated caller's name, as the log records it.</summary>
-    public static string Caller(HttpContext http) => http.User.Identity?.Name ?? "anonymous";
+    /// <summary>The name of the API key the request came with, as the log records it.</summary>
+    public static string Caller(HttpContext http) =>
+        http.User.Identity?.Name ?? throw new InvalidOperationException("Decisions are made only for authenticated callers.");
 
     public static bool IsValidKey(string? key) =>
         key is null || (key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~'));

@@ -4,6 +4,7 @@ using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Monitoring;
 
@@ -20,7 +21,7 @@ public static class MonitoringEndpoints
 
     public static void MapMonitoring(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/monitor").WithTags("Monitoring")
+        routes.MapGroup("/monitor").WithTags("Monitoring").RequireRole(Roles.Originator)
             .MapPost("/", Monitor)
             .WithName("Monitor")
             .WithSummary("Post-loan review of a batch of loans on the book")

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using CreditDecision.Core.Portfolio;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Portfolio;
 
@@ -45,11 +46,12 @@ public static class PortfolioEndpoints
 
     public static void MapPortfolio(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/portfolio").WithTags("Portfolio");
+        var group = routes.MapGroup("/portfolio").WithTags("Portfolio").RequireRole(Roles.Policy, Roles.Auditor);
         group.MapGet("/", (PortfolioHost portfolio) => TypedResults.Ok(PortfolioView.Of(portfolio.Current)))
             .WithName("GetPortfolio")
             .WithSummary("The live portfolio version that concentration rules measure applications against");
         group.MapPut("/", Replace)
+            .RequireRole(Roles.Policy)
             .WithName("ReplacePortfolio")
             .WithSummary("Replace the portfolio")
             .WithDescription("Checks the whole document (known industries, no negative or over-total exposures), writes it to the portfolio file and makes it live for the next decision. Each decision records the portfolio version it used.")

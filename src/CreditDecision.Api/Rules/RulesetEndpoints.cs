@@ -1,5 +1,6 @@
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
+using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Rules;
 
@@ -8,7 +9,7 @@ public static class RulesetEndpoints
 {
     public static void MapRulesets(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/rulesets").WithTags("Rulesets");
+        var group = routes.MapGroup("/rulesets").WithTags("Rulesets").RequireRole(Roles.Policy, Roles.Auditor);
 
         group.MapGet("/", GetActive)
             .WithName("GetRulesets")
@@ -17,6 +18,7 @@ public static class RulesetEndpoints
             .WithName("GetRulesStatus")
             .WithSummary("Whether the latest change to the rules folder went live, and why not");
         group.MapPost("/reload", Reload)
+            .RequireRole(Roles.Policy)
             .WithName("ReloadRules")
             .WithSummary("Rescan the rules folder now and activate it if valid");
         group.MapGet("/{name}/versions/{version}", GetVersion)

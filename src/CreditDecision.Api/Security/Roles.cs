@@ -1,0 +1,16 @@
+namespace CreditDecision.Api.Security;
+
+/// <summary>What an API key may do. A key holds one or more roles; each endpoint group names the roles it accepts.</summary>
+public static class Roles
+{
+    /// <summary>Loan-origination systems: POST /decide and POST /monitor.</summary>
+    public const string Originator = "originator";
+
+    /// <summary>Risk policy staff: rulesets, reload and the portfolio.</summary>
+    public const string Policy = "policy";
+
+    /// <summary>Auditors: decisions, replay, export and chain verification; they may also read rulesets and the portfolio.</summary>
+    public const string Auditor = "auditor";
+
+    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor];
+}
