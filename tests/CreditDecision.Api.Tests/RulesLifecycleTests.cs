@@ -111,6 +111,27 @@ public sealed class RulesLifecycleTests : IDisposable
         Assert.Equal("degraded", health.GetProperty("status").GetString());
     }
 
+    [Theory]
+    [InlineData("System.IO.Directory.CreateDirectory(\\\"{0}\\\") != null")]
+    [InlineData("\\\"\\\".GetType().Assembly.GetType(\\\"System.IO.Directory\\\").GetMethod(\\\"CreateDirectory\\\").Invoke(null, new object[] {{ \\\"{0}\\\" }}) != null")]
+    public async Task A_hostile_rule_dropped_into_the_live_folder_is_refused_and_never_runs(string hostile)
+    {
+        var marker = Path.Combine(_rules.Path, "..", $"sandbox-marker-{Guid.NewGuid():N}");
+        var before = Versions(await DecideHealthy());
+
+        Edit("approval", "applicant.taxArrears > taxArrearsTolerance", string.Format(hostile, marker));
+        var refused = await _client.PostAsync("/rulesets/reload", null);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var error = (await refused.ReadJson()).GetProperty("errors")[0];
+        Assert.EndsWith("approval.json", error.GetProperty("file").GetString());
+        Assert.Equal("TaxArrearsOutstanding", error.GetProperty("rule").GetString());
+        Assert.Contains(marker, error.GetProperty("expression").GetString());
+        Assert.Matches("sandbox|does not compile", error.GetProperty("message").GetString());
+        Assert.Equal(before, Versions(await DecideHealthy()));
+        Assert.False(Path.Exists(marker), "the refused rule ran");
+    }
+
     [Fact]
     public async Task Broken_edit_names_the_rule_and_expression()
     {

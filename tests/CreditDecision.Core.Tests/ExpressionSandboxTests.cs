@@ -1,6 +1,6 @@
 namespace CreditDecision.Core.Tests;
 
-/// <summary>Hostile or non-deterministic expressions are refused at load with the rule and expression named; none is executed.</summary>
+/// <summary>What the allow-list refuses and what it lets through; the hostile catalogue is in <see cref="HostileExpressionTests"/>.</summary>
 public class ExpressionSandboxTests
 {
     [Theory]
@@ -22,30 +22,6 @@ public class ExpressionSandboxTests
     }
 
     [Theory]
-    [InlineData("System.IO.File.Exists(\"/etc/passwd\")")]
-    [InlineData("System.Diagnostics.Process.Start(\"sh\") != null")]
-    [InlineData("typeof(string).Assembly != null")]
-    [InlineData("Activator.CreateInstance(\"x\", \"y\") != null")]
-    [InlineData("AppDomain.CurrentDomain != null")]
-    [InlineData("Environment.ProcessorCount > 0")]
-    [InlineData("applicant.annualRevenue > 1e6")]
-    public void Refuses_expression_that_reaches_outside_the_inputs(string expression)
-    {
-        var error = RuleFiles.SingleError(RuleFiles.Approval(expression));
-        Assert.Equal("Probe", error.Rule);
-        Assert.Equal(expression, error.Expression);
-        Assert.Matches("does not compile|sandbox", error.Message);
-    }
-
-    [Fact]
-    public void Refuses_expression_longer_than_the_limit()
-    {
-        var expression = string.Join(" || ", Enumerable.Repeat("applicant.taxArrears > 0", 500));
-        var error = RuleFiles.SingleError(RuleFiles.Approval(expression));
-        Assert.Contains("characters long", error.Message);
-    }
-
-    [Theory]
     [InlineData("applicant.taxArrears > 0 && applicant.industry in (\"mining\", \"construction\")")]
     [InlineData("Math.Max(applicant.leverage, 0.5m) > 0.9m || applicant.region.StartsWith(\"jiangsu\")")]
     [InlineData("Finance.MaxPrincipal(applicant.ebitda, 0.06m, loan.termMonths) < loan.amount")]
@@ -63,5 +39,12 @@ public class ExpressionSandboxTests
         var error = RuleFiles.SingleError(RuleFiles.Approval("limit.approvedAmount > 0"));
         Assert.Contains("does not compile", error.Message);
         Assert.Contains("applicant, loan, rating", error.Message);
+    }
+
+    [Fact]
+    public void Refuses_comparing_a_decimal_with_a_double_literal()
+    {
+        var error = RuleFiles.SingleError(RuleFiles.Approval("applicant.annualRevenue > 1e6"));
+        Assert.Contains("does not compile", error.Message);
     }
 }

@@ -23,6 +23,28 @@ public static class RuleFiles
         }
         """;
 
+    /// <summary>A limit ruleset whose one cap computes <paramref name="output"/>.</summary>
+    public static string Limit(string output) => $$"""
+        {
+          "WorkflowName": "test-limit",
+          "Stage": "limit",
+          "Settings": {
+            "RoundDownTo": 10000,
+            "MinimumAmount": 50000,
+            "BelowMinimum": { "Effect": "refer", "ReasonCode": "REF_PROBE", "Message": "Probe." }
+          },
+          "Rules": [
+            {
+              "RuleName": "ProbeCap",
+              "Description": "A cap under test.",
+              "Expression": "true",
+              "Properties": { "Cap": "probe" },
+              "Output": {{JsonValue.Create(output)!.ToJsonString()}}
+            }
+          ]
+        }
+        """;
+
     public static CompilationResult Compile(string json, string path = "test.json") =>
         RulesetCompiler.Compile(path, Encoding.UTF8.GetBytes(json));
 
