@@ -71,16 +71,32 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
 }
 
 /// <summary>One application shared by the tests of a class that only read.</summary>
-public sealed class SharedApplication : IDisposable
+public class SharedApplication : IDisposable
 {
     public CreditDecisionApplication App { get; } = new();
     public HttpClient Client { get; }
 
-    public SharedApplication() => Client = App.CreateClient();
+    public SharedApplication() : this(onKestrel: false)
+    {
+    }
+
+    protected SharedApplication(bool onKestrel)
+    {
+        if (onKestrel)
+        {
+            App.UseKestrel(0);
+            App.StartServer();
+        }
+        Client = App.CreateClient();
+    }
 
     public void Dispose()
     {
         Client.Dispose();
         App.Dispose();
+        GC.SuppressFinalize(this);
     }
 }
+
+/// <summary>A shared application on Kestrel and a loopback port, for what the in-memory server does not do (body size limits).</summary>
+public sealed class SharedKestrelApplication() : SharedApplication(onKestrel: true);

@@ -132,4 +132,76 @@ public class DecideValidationTests(SharedApplication shared) : IClassFixture<Sha
         var response = await _client.DecideRaw(body);
         await ExpectProblem(response);
     }
+
+    [Theory]
+    [InlineData("\"NaN\"")]
+    [InlineData("\"Infinity\"")]
+    [InlineData("1e400")]
+    [InlineData("-5")]
+    [InlineData("79228162514264337593543950336")]
+    [InlineData("0.0000000000000000000000000000001")]
+    [InlineData("true")]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("null")]
+    public async Task An_amount_that_is_not_a_sane_number_is_refused_naming_the_field(string amount)
+    {
+        var body = Healthy().With("request.amount", "@@").ToString().Replace("\"@@\"", amount, StringComparison.Ordinal);
+        await ErrorsFor(await _client.DecideRaw(body), "request.amount");
+    }
+
+    [Fact]
+    public async Task A_body_over_256_KB_is_a_413_problem()
+    {
+        // Kestrel enforces the limit, so this test runs on it rather than on the in-memory test server.
+        using var app = new CreditDecisionApplication();
+        app.UseKestrel(0);
+        app.StartServer();
+        using var client = app.CreateClient();
+
+        var body = Healthy().With("applicant.name", new string('x', 300 * 1024)).ToString();
+        var response = await client.DecideRaw(body);
+        var problem = await ExpectProblem(response, HttpStatusCode.RequestEntityTooLarge);
+        Assert.Contains("262144 bytes", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.Decide(Healthy())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Deeply_nested_json_is_refused_at_the_first_wrong_level()
+    {
+        var body = Healthy().ToString().Replace("\"applicant\":", "\"applicant\":" + new string('[', 10_000), StringComparison.Ordinal);
+        await ErrorsFor(await _client.DecideRaw(body), "applicant");
+    }
+
+    [Theory]
+    [InlineData("applicationId", "APP-\u202eFDP.exe")]
+    [InlineData("applicationId", "APP\u200b-1")]
+    [InlineData("applicant.name", "Name \u0000 with NUL")]
+    [InlineData("applicant.name", "Lone \\ud800 surrogate")]
+    [InlineData("applicant.enterpriseId", "\\udc00\\ud800")]
+    public async Task Text_with_control_or_invisible_formatting_characters_is_refused(string field, string escaped)
+    {
+        var body = Healthy().With(field, "@@").ToString().Replace("\"@@\"", $"\"{escaped}\"", StringComparison.Ordinal);
+        var problem = await ExpectProblem(await _client.DecideRaw(body));
+        Assert.Contains(field, problem.GetProperty("errors").EnumerateObject().Select(e => e.Name));
+    }
+
+    [Fact]
+    public async Task Text_in_any_script_is_accepted()
+    {
+        var response = await _client.Decide(Healthy().With("applicant.name", "苏州精工机械有限公司 · Ümlaut & Ωmega 😀"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_refused()
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Healthy().With("applicant.name", "@@").ToString());
+        var at = Array.IndexOf(bytes, (byte)'@');
+        bytes[at] = 0xC3;
+        bytes[at + 1] = 0x28;
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/json");
+        await ExpectProblem(await _client.PostAsync("/decide", content));
+    }
 }

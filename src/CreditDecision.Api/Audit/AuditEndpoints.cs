@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Audit;
 

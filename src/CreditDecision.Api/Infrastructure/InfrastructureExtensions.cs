@@ -1,4 +1,5 @@
 using CreditDecision.Core.Contracts;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace CreditDecision.Api.Infrastructure;
 
@@ -10,7 +11,13 @@ public static class InfrastructureExtensions
         // Malformed bodies raise BadHttpRequestException in every environment so one handler can name the field.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
-            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        {
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+            {
+                context.ProblemDetails.Detail ??= $"This endpoint accepts at most {context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.";
+            }
+        });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.AddOpenApiDocument();
     }

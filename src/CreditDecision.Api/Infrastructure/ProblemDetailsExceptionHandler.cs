@@ -22,14 +22,7 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             InvalidApplicationException invalid => Validation(invalid.Errors),
             BadHttpRequestException { InnerException: JsonException json } =>
                 Validation(Single(JsonErrorDescriber.Describe(json, BodyType(context)))),
-            BadHttpRequestException bad => new ProblemDetails
-            {
-                Status = bad.StatusCode,
-                Title = "The request could not be read.",
-                Detail = bad.StatusCode == StatusCodes.Status400BadRequest && bad.Message.Contains("was not provided", StringComparison.Ordinal)
-                    ? "A JSON request body is required."
-                    : null,
-            },
+            BadHttpRequestException bad => Unreadable(bad),
             RulesNotLoadedException => new ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
@@ -63,6 +56,15 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             Exception = exception,
         });
     }
+
+    private static ProblemDetails Unreadable(BadHttpRequestException exception) => new()
+    {
+        Status = exception.StatusCode,
+        Title = "The request could not be read.",
+        Detail = exception.Message.Contains("body was provided", StringComparison.Ordinal) || exception.Message.Contains("was not provided", StringComparison.Ordinal)
+            ? "A JSON request body is required."
+            : exception.Message,
+    };
 
     private ProblemDetails RuleFailure(RuleEvaluationException exception)
     {

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using CreditDecision.Api.Decisions;
+using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
-using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Monitoring;
 

@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using CreditDecision.Api.Security;
 using CreditDecision.Core.Portfolio;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
-using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Portfolio;
 
@@ -52,21 +53,19 @@ public static class PortfolioEndpoints
             .WithSummary("The live portfolio version that concentration rules measure applications against");
         group.MapPut("/", Replace)
             .RequireRole(Roles.Policy)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .WithName("ReplacePortfolio")
             .WithSummary("Replace the portfolio")
             .WithDescription("Checks the whole document (known industries, no negative or over-total exposures), writes it to the portfolio file and makes it live for the next decision. Each decision records the portfolio version it used.")
             .Accepts<PortfolioDocument>("application/json")
-            .ProducesValidationProblem();
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     public static async Task<Results<Ok<PortfolioView>, ValidationProblem>> Replace(HttpContext http, PortfolioHost portfolio, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length > MaxBodyBytes)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"must be at most {MaxBodyBytes} bytes"] }, title: "The portfolio is not valid.");
-        }
         var (snapshot, errors) = portfolio.Replace(buffer.ToArray());
         return snapshot is null
             ? TypedResults.ValidationProblem(errors, title: "The portfolio is not valid.", detail: "The previous portfolio stays live.")

@@ -1,6 +1,6 @@
+using CreditDecision.Api.Security;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
-using CreditDecision.Api.Security;
 
 namespace CreditDecision.Api.Rules;
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace CreditDecision.Core.Decisions;
 
 /// <summary>Validation errors keyed by the field's JSON path, with the checks every validator shares.</summary>
@@ -26,9 +28,28 @@ internal sealed class FieldErrors
             return false;
         }
         if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters");
-        else if (value.Any(char.IsControl)) Add(field, "must not contain control characters");
+        else if (!IsVisibleText(value)) Add(field, "must not contain control characters, invisible formatting characters or unpaired surrogates");
         else return true;
         return false;
+    }
+
+    /// <summary>
+    /// Letters of any script, digits, punctuation, symbols and spaces; not text that reads differently from what it
+    /// holds (bidirectional overrides, zero-width characters) or that cannot be stored and compared as UTF-8.
+    /// </summary>
+    private static bool IsVisibleText(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            var category = char.GetUnicodeCategory(value[i]);
+            if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate) return false;
+        }
+        return true;
     }
 
     public bool Range<T>(string field, T? value, T min, T max) where T : struct, IComparable<T>
