@@ -32,6 +32,6 @@ public class PipelineBenchmarks
     }
 
     [Benchmark]
-    public async Task<DecisionResponse> Decide() =>
-        await DecisionPipeline.EvaluateAsync(_snapshot, _portfolio, _application, Guid.Empty, DateTimeOffset.UnixEpoch);
+    public DecisionResponse Decide() =>
+        DecisionPipeline.Evaluate(_snapshot, _portfolio, _application, Guid.Empty, DateTimeOffset.UnixEpoch);
 }

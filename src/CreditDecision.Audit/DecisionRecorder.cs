@@ -36,7 +36,7 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
             return Replay(earlier, requestHash);
         }
 
-        var (response, snapshot, portfolio) = await decisions.DecideAsync(application);
+        var (response, snapshot, portfolio) = decisions.Decide(application);
         var record = new DecisionRecord
         {
             DecisionId = response.DecisionId,

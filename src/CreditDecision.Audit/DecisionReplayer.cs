@@ -75,7 +75,7 @@ public sealed class DecisionReplayer(
         var stored = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options)!;
         var application = JsonSerializer.Deserialize<LoanApplication>(record.RequestJson, ContractJson.Options)!;
         var portfolio = currentPortfolioToo ? currentPortfolio() : await PortfolioAsync(stored.Portfolio.Version, cancellationToken);
-        var replayed = await DecisionPipeline.EvaluateAsync(snapshot, portfolio, application, stored.DecisionId, stored.DecidedAt);
+        var replayed = DecisionPipeline.Evaluate(snapshot, portfolio, application, stored.DecisionId, stored.DecidedAt);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);
     }
 
@@ -88,7 +88,7 @@ public sealed class DecisionReplayer(
         {
             throw new ReplayNotPossibleException($"The review does not fit these rules: {string.Join("; ", invalid.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
         }
-        var replayed = await MonitoringPipeline.EvaluateAsync(snapshot, review, stored.MonitoringId, stored.ReviewedAt);
+        var replayed = MonitoringPipeline.Evaluate(snapshot, review, stored.MonitoringId, stored.ReviewedAt);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.WarningLevel);
     }
 

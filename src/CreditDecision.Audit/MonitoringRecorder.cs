@@ -18,7 +18,7 @@ public sealed class MonitoringRecorder(DecisionLogWriter writer, TimeProvider cl
     public async Task<QueuedReview> ReviewAsync(LoanReview review, RulesetSnapshot snapshot, DecisionRequestContext context, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var result = await MonitoringPipeline.EvaluateAsync(snapshot, review, Guid.CreateVersion7(now), now);
+        var result = MonitoringPipeline.Evaluate(snapshot, review, Guid.CreateVersion7(now), now);
         var requestJson = JsonSerializer.Serialize(review, ContractJson.Options);
         var record = new DecisionRecord
         {

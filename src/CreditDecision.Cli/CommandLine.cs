@@ -36,10 +36,10 @@ public static partial class CommandLine
             return args switch
             {
                 ["validate", var dir] => Validate(dir, output),
-                ["test", var dir] => await TestAsync(dir, output),
+                ["test", var dir] => Test(dir, output),
                 ["diff", var before, var after] => Diff(before, after, output),
-                ["decide", var dir, var application] => await DecideAsync(dir, application, null, output, errors),
-                ["decide", var dir, var application, "--portfolio", var portfolio] => await DecideAsync(dir, application, portfolio, output, errors),
+                ["decide", var dir, var application] => Decide(dir, application, null, output, errors),
+                ["decide", var dir, var application, "--portfolio", var portfolio] => Decide(dir, application, portfolio, output, errors),
                 ["replay", var decision, .. var rest] when Options(rest) is { } options => await AuditCommands.ReplayAsync(decision, options, output, errors),
                 ["verify", .. var rest] when Options(rest) is { } options => await AuditCommands.VerifyAsync(options, output, errors),
                 _ => Fail(errors, Usage),
@@ -81,7 +81,7 @@ public static partial class CommandLine
         return 0;
     }
 
-    private static async Task<int> TestAsync(string directory, TextWriter output)
+    private static int Test(string directory, TextWriter output)
     {
         var compiled = RulesDirectoryLoader.Compile(directory, TimeProvider.System);
         if (compiled.Snapshot is not { } snapshot)
@@ -90,7 +90,7 @@ public static partial class CommandLine
             output.WriteLine("The rule files do not compile; fix them before running cases.");
             return 1;
         }
-        var (results, fileErrors) = await RuleCaseRunner.RunAsync(snapshot);
+        var (results, fileErrors) = RuleCaseRunner.Run(snapshot);
         foreach (var result in results)
         {
             output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")}  {result.Ruleset}: {result.Case}");
@@ -118,7 +118,7 @@ public static partial class CommandLine
         return 0;
     }
 
-    private static async Task<int> DecideAsync(string directory, string applicationPath, string? portfolioFile, TextWriter output, TextWriter errors)
+    private static int Decide(string directory, string applicationPath, string? portfolioFile, TextWriter output, TextWriter errors)
     {
         var load = RulesDirectoryLoader.Load(directory, TimeProvider.System);
         if (load.Snapshot is not { } snapshot)
@@ -140,7 +140,7 @@ public static partial class CommandLine
             foreach (var (field, messages) in bad) errors.WriteLine($"{portfolioFile}: {field} {string.Join(", ", messages)}");
             return 2;
         }
-        var decision = await DecisionPipeline.EvaluateAsync(snapshot, portfolio.Current, application, Guid.Empty, DateTimeOffset.UnixEpoch);
+        var decision = DecisionPipeline.Evaluate(snapshot, portfolio.Current, application, Guid.Empty, DateTimeOffset.UnixEpoch);
         output.WriteLine(JsonSerializer.Serialize(decision, new JsonSerializerOptions(ContractJson.Options) { WriteIndented = true }));
         return 0;
     }

@@ -27,7 +27,7 @@ public class ShippedRulesTests
     }
 
     private static Task<DecisionResponse> Decide(string sample) =>
-        DecisionPipeline.EvaluateAsync(Snapshot, ShippedPortfolio, Sample(sample), Guid.Empty, DateTimeOffset.UnixEpoch).AsTask();
+        Task.FromResult(DecisionPipeline.Evaluate(Snapshot, ShippedPortfolio, Sample(sample), Guid.Empty, DateTimeOffset.UnixEpoch));
 
     private static readonly PortfolioSnapshot ShippedPortfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!;
 

@@ -2,7 +2,6 @@ using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Core.Vocabulary;
-using RulesEngine.Models;
 
 namespace CreditDecision.Core.Decisions;
 
@@ -20,18 +19,18 @@ public static class DecisionPipeline
     public const string DeclinedCap = "declined";
 
     /// <summary>Evaluates a validated application (see <see cref="ApplicationValidator"/>).</summary>
-    public static async ValueTask<DecisionResponse> EvaluateAsync(
+    public static DecisionResponse Evaluate(
         RulesetSnapshot snapshot, PortfolioSnapshot portfolio, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt)
     {
         var facts = FactsBuilder.Build(application, portfolio);
         var trace = new List<StageTrace>(Stages.DecisionOrder.Count);
 
-        var rating = await RateAsync(snapshot[Stage.Rating], facts, trace);
-        var (outcome, reasons) = await ApproveAsync(snapshot[Stage.Approval], facts, trace);
-        var limit = await LimitAsync(snapshot[Stage.Limit], facts, outcome, trace);
+        var rating = Rate(snapshot[Stage.Rating], facts, trace);
+        var (outcome, reasons) = Approval(snapshot[Stage.Approval], facts, trace);
+        var limit = Limit(snapshot[Stage.Limit], facts, outcome, trace);
         (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
-        var pricing = await PriceAsync(snapshot[Stage.Pricing], facts, trace);
-        var (warningLevel, warnings) = await WarnAsync(snapshot[Stage.EarlyWarning], facts, trace);
+        var pricing = Price(snapshot[Stage.Pricing], facts, trace);
+        var (warningLevel, warnings) = Warn(snapshot[Stage.EarlyWarning], facts, trace);
 
         return new DecisionResponse
         {
@@ -52,9 +51,9 @@ public static class DecisionPipeline
         };
     }
 
-    private static async ValueTask<RatingResult> RateAsync(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    private static RatingResult Rate(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
     {
-        var fired = await RunAsync(ruleset, facts);
+        var fired = Run(ruleset, facts);
         var score = ruleset.Settings.BasePoints;
         var rules = new RuleTrace[fired.Length];
         for (var i = 0; i < fired.Length; i++)
@@ -73,10 +72,10 @@ public static class DecisionPipeline
         return new RatingResult(score, grade.Grade, rank + 1, grade.Pd);
     }
 
-    private static async ValueTask<(string Outcome, IReadOnlyList<DecisionReason> Reasons)> ApproveAsync(
+    private static (string Outcome, IReadOnlyList<DecisionReason> Reasons) Approval(
         CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
     {
-        var fired = await RunAsync(ruleset, facts);
+        var fired = Run(ruleset, facts);
         var rules = new RuleTrace[fired.Length];
         var declines = new List<DecisionReason>();
         var refers = new List<DecisionReason>();
@@ -95,10 +94,10 @@ public static class DecisionPipeline
         return (outcome, [.. declines, .. refers]);
     }
 
-    private static async ValueTask<LimitResult> LimitAsync(
+    private static LimitResult Limit(
         CompiledRuleset ruleset, DecisionFacts facts, string outcome, List<StageTrace> trace)
     {
-        var fired = await RunAsync(ruleset, facts);
+        var fired = Run(ruleset, facts);
         var requested = facts.Loan.Amount;
         var rules = new RuleTrace[fired.Length];
         var caps = new List<LimitCap>();
@@ -157,9 +156,9 @@ public static class DecisionPipeline
         return (outcome, reasons, limit);
     }
 
-    private static async ValueTask<PricingResult> PriceAsync(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    private static PricingResult Price(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
     {
-        var fired = await RunAsync(ruleset, facts);
+        var fired = Run(ruleset, facts);
         var rules = new RuleTrace[fired.Length];
         var components = new List<RateComponent>();
         decimal rate = 0m, floor = decimal.MinValue, cap = decimal.MaxValue;
@@ -205,10 +204,10 @@ public static class DecisionPipeline
             RiskWeightedAssets: decimal.Round(exposure * riskWeight.Value, 2, MidpointRounding.ToEven));
     }
 
-    private static async ValueTask<(string Level, IReadOnlyList<WarningSignal> Warnings)> WarnAsync(
+    private static (string Level, IReadOnlyList<WarningSignal> Warnings) Warn(
         CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
     {
-        var fired = await RunAsync(ruleset, facts);
+        var fired = Run(ruleset, facts);
         var rules = new RuleTrace[fired.Length];
         var warnings = new List<WarningSignal>();
         var level = WarningLevel.Green;
@@ -233,27 +232,21 @@ public static class DecisionPipeline
         _ => throw new ArgumentOutOfRangeException(nameof(level)),
     };
 
-    /// <summary>Runs a ruleset's workflow in RulesEngine and returns, per rule in file order, whether it fired.</summary>
-    internal static async ValueTask<bool[]> RunAsync(CompiledRuleset ruleset, DecisionFacts facts)
+    /// <summary>Evaluates each rule of a ruleset, in file order, and returns whether it fired.</summary>
+    internal static bool[] Run(CompiledRuleset ruleset, DecisionFacts facts)
     {
-        var inputs = ruleset.Stage.Inputs();
-        var parameters = new RuleParameter[inputs.Count];
-        for (var i = 0; i < parameters.Length; i++) parameters[i] = new RuleParameter(inputs[i].Name, inputs[i].Read(facts)!);
-
-        var results = await ruleset.Engine.ExecuteAllRulesAsync(ruleset.Name, parameters);
-        if (results.Count != ruleset.Rules.Length)
-        {
-            throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, $"RulesEngine returned {results.Count} results for {ruleset.Rules.Length} rules");
-        }
-        var fired = new bool[results.Count];
+        var fired = new bool[ruleset.Rules.Length];
         for (var i = 0; i < fired.Length; i++)
         {
-            var result = results[i];
-            if (!string.IsNullOrEmpty(result.ExceptionMessage))
+            var rule = ruleset.Rules[i];
+            try
             {
-                throw new RuleEvaluationException(ruleset.Name, ruleset.Version, ruleset.Rules[i].Name, result.ExceptionMessage);
+                fired[i] = rule.Condition(facts);
             }
-            fired[i] = result.IsSuccess;
+            catch (Exception ex) when (ex is ArithmeticException or NullReferenceException or InvalidOperationException)
+            {
+                throw new RuleEvaluationException(ruleset.Name, ruleset.Version, rule.Name, $"its Expression failed: {ex.Message}");
+            }
         }
         return fired;
     }

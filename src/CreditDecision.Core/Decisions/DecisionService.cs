@@ -7,7 +7,7 @@ namespace CreditDecision.Core.Decisions;
 /// <summary>Validates an application, evaluates it on the live snapshot and stamps the decision's id and time.</summary>
 public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, TimeProvider clock)
 {
-    public async Task<Decision> DecideAsync(LoanApplication application)
+    public Decision Decide(LoanApplication application)
     {
         var errors = ApplicationValidator.Validate(application);
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
@@ -15,7 +15,7 @@ public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, Ti
         var book = portfolio.Current;
         // Milliseconds: the precision every decision log store keeps exactly, so a replay reproduces the time.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var response = await DecisionPipeline.EvaluateAsync(snapshot, book, application, Guid.CreateVersion7(now), now);
+        var response = DecisionPipeline.Evaluate(snapshot, book, application, Guid.CreateVersion7(now), now);
         return new Decision(response, snapshot, book);
     }
 }

@@ -15,7 +15,7 @@ public static class MonitoringPipeline
         [.. snapshot[Stage.Rating].Settings.Grades.Select(g => g.Grade)];
 
     /// <summary>Evaluates a validated review (see <see cref="ReviewValidator"/>).</summary>
-    public static async ValueTask<MonitoringResult> EvaluateAsync(
+    public static MonitoringResult Evaluate(
         RulesetSnapshot snapshot, LoanReview review, Guid monitoringId, DateTimeOffset reviewedAt)
     {
         var grades = Grades(snapshot);
@@ -23,7 +23,7 @@ public static class MonitoringPipeline
         var ruleset = snapshot[Stage.Monitoring];
         var facts = new DecisionFacts(Facts(review, currentRank + 1));
 
-        var fired = await DecisionPipeline.RunAsync(ruleset, facts);
+        var fired = DecisionPipeline.Run(ruleset, facts);
         var rules = new RuleTrace[fired.Length];
         var signals = new List<MonitoringSignal>();
         var level = WarningLevel.Green;
@@ -71,7 +71,7 @@ public static class MonitoringPipeline
         throw new ArgumentException($"'{grade}' is not a grade of the master scale; validate the review first.", nameof(grade));
     }
 
-    private static ReviewFacts Facts(LoanReview r, int gradeRank) => new()
+    internal static ReviewFacts Facts(LoanReview r, int gradeRank) => new()
     {
         LoanId = r.LoanId!,
         EnterpriseId = r.EnterpriseId!,

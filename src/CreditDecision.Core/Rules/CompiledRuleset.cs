@@ -28,7 +28,11 @@ public sealed class CompiledRuleset
 
     public required StageSettings Settings { get; init; }
 
-    public required RulesEngine.RulesEngine Engine { get; init; }
+    /// <summary>
+    /// The ruleset as a RulesEngine workflow, parameters inlined: the exact expressions the rules' delegates were
+    /// compiled from, for running the same rules in RulesEngine's own workflow executor.
+    /// </summary>
+    public required RulesEngine.Models.Workflow Workflow { get; init; }
 
     public RulesetVersionRef ToVersionRef() => new(Name, Stage.WireName(), Version, Label);
 }
@@ -40,6 +44,9 @@ public sealed class CompiledRule
     public required string? Description { get; init; }
     public required string Expression { get; init; }
     public required RuleSpec Spec { get; init; }
+
+    /// <summary>The compiled <c>Expression</c>: whether the rule fires.</summary>
+    public required Func<DecisionFacts, bool> Condition { get; init; }
 
     /// <summary>The compiled <c>Output</c> expression, for rules that produce a value when they fire.</summary>
     public Func<DecisionFacts, decimal>? Output { get; init; }

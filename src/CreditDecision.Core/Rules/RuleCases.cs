@@ -101,7 +101,7 @@ public static class RuleCaseRunner
     /// Runs the cases of every ruleset in the snapshot that has a cases file. <c>FileErrors</c> are cases files
     /// that cannot be used at all; failing cases are in <c>Results</c> (see <see cref="Failures"/>).
     /// </summary>
-    public static async Task<(IReadOnlyList<CaseResult> Results, IReadOnlyList<RuleError> FileErrors)> RunAsync(RulesetSnapshot snapshot)
+    public static (IReadOnlyList<CaseResult> Results, IReadOnlyList<RuleError> FileErrors) Run(RulesetSnapshot snapshot)
     {
         var results = new List<CaseResult>();
         var errors = new List<RuleError>();
@@ -131,7 +131,7 @@ public static class RuleCaseRunner
             }
             foreach (var @case in file.Cases ?? [])
             {
-                results.Add(await RunCaseAsync(snapshot, portfolio, ruleset, path, file.Base!, @case));
+                results.Add(RunCase(snapshot, portfolio, ruleset, path, file.Base!, @case));
             }
         }
         return (results, errors);
@@ -165,11 +165,11 @@ public static class RuleCaseRunner
         }
     }
 
-    private static Task<CaseResult> RunCaseAsync(
+    private static CaseResult RunCase(
         RulesetSnapshot snapshot, PortfolioSnapshot portfolio, CompiledRuleset ruleset, string path, JsonObject baseInput, RuleCase @case) =>
         ruleset.Stage == Stage.Monitoring
-            ? RunReviewCaseAsync(snapshot, ruleset, path, baseInput, @case)
-            : RunApplicationCaseAsync(snapshot, portfolio, ruleset, path, baseInput, @case);
+            ? RunReviewCase(snapshot, ruleset, path, baseInput, @case)
+            : RunApplicationCase(snapshot, portfolio, ruleset, path, baseInput, @case);
 
     private static (T? Input, string? Error) Input<T>(JsonObject baseInput, RuleCase @case)
     {
@@ -185,7 +185,7 @@ public static class RuleCaseRunner
         }
     }
 
-    private static async Task<CaseResult> RunReviewCaseAsync(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseReview, RuleCase @case)
+    private static CaseResult RunReviewCase(RulesetSnapshot snapshot, CompiledRuleset ruleset, string path, JsonObject baseReview, RuleCase @case)
     {
         var fired = new Dictionary<string, bool>();
         var (review, readError) = Input<LoanReview>(baseReview, @case);
@@ -200,7 +200,7 @@ public static class RuleCaseRunner
         MonitoringResult result;
         try
         {
-            result = await MonitoringPipeline.EvaluateAsync(snapshot, review!, Guid.Empty, DateTimeOffset.UnixEpoch);
+            result = MonitoringPipeline.Evaluate(snapshot, review!, Guid.Empty, DateTimeOffset.UnixEpoch);
         }
         catch (RuleEvaluationException ex)
         {
@@ -220,7 +220,7 @@ public static class RuleCaseRunner
         return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired);
     }
 
-    private static async Task<CaseResult> RunApplicationCaseAsync(
+    private static CaseResult RunApplicationCase(
         RulesetSnapshot snapshot, PortfolioSnapshot portfolio, CompiledRuleset ruleset, string path, JsonObject baseApplication, RuleCase @case)
     {
         var differences = new List<string>();
@@ -237,7 +237,7 @@ public static class RuleCaseRunner
         DecisionResponse decision;
         try
         {
-            decision = await DecisionPipeline.EvaluateAsync(snapshot, portfolio, application!, Guid.Empty, DateTimeOffset.UnixEpoch);
+            decision = DecisionPipeline.Evaluate(snapshot, portfolio, application!, Guid.Empty, DateTimeOffset.UnixEpoch);
         }
         catch (RuleEvaluationException ex)
         {

@@ -15,7 +15,7 @@ public static class RulesDirectoryLoader
         if (compiled.Snapshot is not { } snapshot) return compiled;
 
         // Running the cases also compiles and warms every engine, so the first real decision does not pay for it.
-        var (results, fileErrors) = RuleCaseRunner.RunAsync(snapshot).GetAwaiter().GetResult();
+        var (results, fileErrors) = RuleCaseRunner.Run(snapshot);
         RuleError[] caseErrors = [.. fileErrors, .. RuleCaseRunner.Failures(results)];
         return caseErrors.Length > 0 ? LoadResult.Failed(caseErrors) : compiled;
     }

@@ -156,7 +156,7 @@ public static partial class RulesetCompiler
                 CanonicalContent = [.. CanonicalJson.Canonicalize(root)],
                 Rules = [.. rules],
                 Settings = settings,
-                Engine = new RulesEngine.RulesEngine([workflow], EngineSettings),
+                Workflow = workflow,
             });
         }
 
@@ -200,9 +200,9 @@ public static partial class RulesetCompiler
                     Error(name, null, "Description is required: say what the rule is for and why");
                 }
                 var spec = RuleSpecReader.Read(stage, rule.Properties, message => Error(name, null, message));
-                var conditionOk = ParseChecked(stage, name, rule.Expression, typeof(bool), "Expression") is not null;
+                var condition = ParseChecked(stage, name, rule.Expression, typeof(bool), "Expression");
                 var output = CompileOutput(stage, name, rule.Output);
-                if (rule.Enabled && conditionOk && spec is not null)
+                if (rule.Enabled && condition is not null && spec is not null)
                 {
                     compiled.Add(new CompiledRule
                     {
@@ -210,6 +210,7 @@ public static partial class RulesetCompiler
                         Description = rule.Description,
                         Expression = rule.Expression!,
                         Spec = spec,
+                        Condition = Compile<bool>(stage, condition),
                         Output = output,
                     });
                 }
@@ -235,15 +236,23 @@ public static partial class RulesetCompiler
                 return null;
             }
             var body = ParseChecked(stage, rule, output, typeof(decimal), "Output");
-            if (body is null) return null;
+            return body is null ? null : Compile<decimal>(stage, body);
+        }
 
+        /// <summary>
+        /// A checked expression tree, parsed by RulesEngine's own parser, as a delegate over the stage's facts. Each
+        /// input parameter is bound to its property of <see cref="DecisionFacts"/>, so evaluating a rule allocates
+        /// nothing of its own.
+        /// </summary>
+        private static Func<DecisionFacts, T> Compile<T>(Stage stage, Expression body)
+        {
             var facts = Expression.Parameter(typeof(DecisionFacts), "facts");
             var inputs = stage.Inputs();
             var block = Expression.Block(
                 inputs.Select(i => i.Parameter),
                 inputs.Select(i => (Expression)Expression.Assign(i.Parameter, Expression.Property(facts, i.FactsProperty)))
                     .Append(body));
-            return Expression.Lambda<Func<DecisionFacts, decimal>>(block, facts).CompileFast();
+            return Expression.Lambda<Func<DecisionFacts, T>>(block, facts).CompileFast();
         }
 
         /// <summary>Parses an expression (parameters inlined) and runs the sandbox; null after reporting an error.</summary>
