@@ -36,12 +36,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "fault-under-load: stopped by a signal or the time limit" >&2; exit 124' TERM INT
 
-if ! command -v wrk >/dev/null; then
-    step "installing wrk from Debian's packages"
-    if [ "$(id -u)" = 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq wrk >/dev/null
-fi
+"$repo/scripts/ensure-wrk.sh"
 
 if [ "${1:-}" != "--no-build" ]; then
     step "build (Release)"

@@ -27,6 +27,7 @@ app.MapMonitoring();
 app.MapPortfolio();
 app.MapAudit();
 app.MapHealth();
+app.MapLoadBaseline();
 
 app.Run();
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# HTTP load on 127.0.0.1 with wrk (docs/benchmarks.md): POST /decide with the durable SQLite log against
+# POST /load-baseline (same authentication and JSON binding, constant answer), then POST /decide again while the
+# rules are reloaded over and over. 32 connections, 20 s per run after a 5 s warm-up, one after the other in one
+# service so that the ratios hold on a noisy machine. Usage: scripts/load/decide-vs-bare.sh [--no-build]
+set -euo pipefail
+
+if [ -z "${LOAD_BOUNDED:-}" ]; then
+    export LOAD_BOUNDED=1
+    exec timeout --kill-after=10 "${LOAD_TIMEOUT:-300}" bash "$0" "$@"
+fi
+
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+helper=(python3 "$repo/scripts/fault-check.py")
+connections=32
+seconds=20
+warmup=5
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/decide-vs-bare.XXXXXX")"
+service_pid=""
+reloader_pid=""
+cleanup() {
+    [ -n "$reloader_pid" ] && kill "$reloader_pid" 2>/dev/null || true
+    [ -n "$service_pid" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$repo/scripts/ensure-wrk.sh"
+if [ "${1:-}" != "--no-build" ]; then
+    dotnet build "$repo/src/CreditDecision.Api" -c Release -nologo -v q >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+fi
+dll="$repo/src/CreditDecision.Api/bin/Release/net10.0/CreditDecision.Api.dll"
+
+cp -r "$repo/rules" "$work/rules"
+export LOAD_API_KEY
+LOAD_API_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
+url="http://127.0.0.1:$("${helper[@]}" port)"
+(
+    cd "$(dirname "$dll")"
+    export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning LoadBaseline__Enabled=true
+    export Rules__Directory="$work/rules" Rules__ArchiveDirectory="$work/rules-archive" Rules__RescanSeconds=3600
+    export Portfolio__File="$repo/portfolio/portfolio.json"
+    export DecisionLog__Provider=sqlite DecisionLog__ConnectionString="Data Source=$work/decisions.db"
+    export Auth__ApiKeys__load__Key="$LOAD_API_KEY" Auth__ApiKeys__load__Roles__0=originator Auth__ApiKeys__load__Roles__1=policy
+    exec dotnet "$dll" --urls "$url"
+) >"$work/service.log" 2>&1 &
+service_pid=$!
+"${helper[@]}" wait-healthy "$url" 60 || { tail -n 40 "$work/service.log"; exit 1; }
+
+# run NAME PATH: warm up, then measure; prints wrk's "load:" line prefixed with the run's name.
+run() {
+    export LOAD_PATH="$2" LOAD_BODY="$repo/samples/healthy-manufacturer.json"
+    wrk -t 2 -c "$connections" -d "${warmup}s" -s "$repo/scripts/wrk/post-file.lua" "$url" >/dev/null
+    wrk -t 2 -c "$connections" -d "${seconds}s" --latency -s "$repo/scripts/wrk/post-file.lua" "$url" >"$work/$1.txt"
+    echo "$1 $(grep '^load:' "$work/$1.txt")"
+}
+
+# Each reload gets a new version of every ruleset (a changed description), so all six are compiled and their
+# cases run, as after a real edit.
+reload_forever() {
+    local n=0
+    while true; do
+        n=$((n + 1))
+        for file in "$work"/rules/*.json; do
+            case "$file" in *.cases.json) continue ;; esac
+            python3 -c 'import json,sys; p=sys.argv[1]; d=json.load(open(p)); d["Description"]=d["Description"].split(" [reload")[0]+" [reload %s]"%sys.argv[2]; json.dump(d,open(p,"w"),ensure_ascii=False,indent=2)' "$file" "$n"
+        done
+        curl -sf -o /dev/null -X POST -H "X-Api-Key: $LOAD_API_KEY" "$url/rulesets/reload" && echo ok >>"$work/reloads.txt"
+    done
+}
+
+run bare /load-baseline
+run decide /decide
+reload_forever &
+reloader_pid=$!
+run decide-during-reloads /decide
+kill "$reloader_pid"; reloader_pid=""
+reloads=$(wc -l <"$work/reloads.txt" 2>/dev/null || echo 0)
+echo "reloads during the last run: $reloads (each compiles 6 rulesets and runs their cases: $((reloads * 6)) rulesets)"
+
+value() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" "$work/$1.txt"; }
+python3 - "$(value bare rps)" "$(value decide rps)" "$(value decide p99_ms)" "$(value decide-during-reloads p99_ms)" <<'PY'
+import sys
+bare, decide, p99, p99_reload = map(float, sys.argv[1:])
+print(f"decide/bare requests per second: {decide / bare:.0%}")
+print(f"p99 during reloads / p99 without: {p99_reload / p99:.2f}x")
+PY

@@ -1,0 +1,22 @@
+-- wrk script: POST the file LOAD_BODY to LOAD_PATH with the key LOAD_API_KEY (scripts/load/decide-vs-bare.sh).
+wrk.method = "POST"
+wrk.path = os.getenv("LOAD_PATH")
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["X-Api-Key"] = os.getenv("LOAD_API_KEY")
+local file = assert(io.open(os.getenv("LOAD_BODY")))
+wrk.body = file:read("*a")
+file:close()
+
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+
+non_2xx = 0
+function response(status) if status < 200 or status > 299 then non_2xx = non_2xx + 1 end end
+
+function done(summary, latency)
+  local failed = 0
+  for _, thread in ipairs(threads) do failed = failed + thread:get("non_2xx") end
+  io.write(string.format("load: requests=%d rps=%.0f p50_ms=%.2f p99_ms=%.2f non2xx=%d socket_errors=%d\n",
+    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, failed, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
