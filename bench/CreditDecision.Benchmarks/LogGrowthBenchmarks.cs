@@ -95,7 +95,7 @@ public class LogGrowthBenchmarks
         command.CommandText = """
             PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -1000000;
             BEGIN;
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
+            WITH RECURSIVE n(i) AS (SELECT 1 WHERE $count > 0 UNION ALL SELECT i + 1 FROM n WHERE i < $count)
             INSERT INTO decisions (position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id,
                 idempotency_key, request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version,
                 service_version, previous_hash, record_hash, kind)
