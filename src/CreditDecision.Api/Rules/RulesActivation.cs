@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using CreditDecision.Core.Rules;
 using Microsoft.Extensions.Options;
@@ -8,19 +9,26 @@ namespace CreditDecision.Api.Rules;
 /// Loads the rules folder at start, then follows it: a file watcher (debounced) and a periodic rescan, because
 /// watchers miss events on some file systems and editors save by rename. The folder is reloaded only when its
 /// content changed. A folder that fails validation never stops the service or replaces the live rules.
+/// Reloads run one at a time on a thread of their own: compiling a folder and running its cases takes a few
+/// hundred milliseconds of CPU, which on the thread pool would hold back the requests being decided meanwhile.
 /// </summary>
 public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
     : IHostedService, IDisposable
 {
-    private readonly Lock _checkLock = new();
+    private readonly BlockingCollection<ReloadRequest> _requests = new();
+    private Thread? _reloader;
     private FileSystemWatcher? _watcher;
     private Timer? _rescan;
     private Timer? _debounce;
     private string? _lastFingerprint;
 
+    private sealed record ReloadRequest(bool Force, TaskCompletionSource<RulesStatus>? Done);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         CheckForChanges(force: true);
+        _reloader = new Thread(ReloadLoop) { IsBackground = true, Name = "rules reloader" };
+        _reloader.Start();
         if (Directory.Exists(rules.Directory))
         {
             _watcher = new FileSystemWatcher(rules.Directory, "*.json") { IncludeSubdirectories = false };
@@ -30,9 +38,9 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
             _watcher.Renamed += OnFileEvent;
             _watcher.EnableRaisingEvents = true;
         }
-        _debounce = new Timer(_ => CheckForChanges(force: false));
+        _debounce = new Timer(_ => RequestCheck());
         var interval = TimeSpan.FromSeconds(options.Value.RescanSeconds);
-        _rescan = new Timer(_ => CheckForChanges(force: false), null, interval, interval);
+        _rescan = new Timer(_ => RequestCheck(), null, interval, interval);
         return Task.CompletedTask;
     }
 
@@ -47,34 +55,67 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         _watcher?.Dispose();
         _rescan?.Dispose();
         _debounce?.Dispose();
+        _requests.CompleteAdding();
+        _reloader?.Join();
+        _requests.Dispose();
     }
 
-    /// <summary>Forces a reload now, whatever the folder's fingerprint.</summary>
-    public RulesStatus ReloadNow() => CheckForChanges(force: true);
+    /// <summary>Forces a reload now, whatever the folder's fingerprint; completes when it is done.</summary>
+    public Task<RulesStatus> ReloadNowAsync()
+    {
+        var done = new TaskCompletionSource<RulesStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests.Add(new ReloadRequest(Force: true, done));
+        return done.Task;
+    }
+
+    private void RequestCheck()
+    {
+        try
+        {
+            _requests.TryAdd(new ReloadRequest(Force: false, Done: null));
+        }
+        catch (InvalidOperationException)
+        {
+            // Stopping: a timer fired after the reloader finished.
+        }
+    }
+
+    private void ReloadLoop()
+    {
+        foreach (var request in _requests.GetConsumingEnumerable())
+        {
+            try
+            {
+                request.Done?.SetResult(CheckForChanges(request.Force));
+            }
+            catch (Exception ex) when (request.Done is not null)
+            {
+                request.Done.SetException(ex);
+            }
+        }
+    }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) =>
         _debounce?.Change(options.Value.DebounceMilliseconds, Timeout.Infinite);
 
+    /// <summary>Called at start and then only from the reloader thread, so never twice at once.</summary>
     private RulesStatus CheckForChanges(bool force)
     {
-        lock (_checkLock)
-        {
-            var fingerprint = Fingerprint(rules.Directory);
-            if (!force && fingerprint == _lastFingerprint) return rules.Status;
-            _lastFingerprint = fingerprint;
+        var fingerprint = Fingerprint(rules.Directory);
+        if (!force && fingerprint == _lastFingerprint) return rules.Status;
+        _lastFingerprint = fingerprint;
 
-            var before = rules.Current;
-            var status = rules.Reload();
-            if (!status.IsValid)
-            {
-                foreach (var error in status.Errors) LogRefused(error.ToString());
-            }
-            else if (status.Active != before)
-            {
-                LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.AllVersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
-            }
-            return status;
+        var before = rules.Current;
+        var status = rules.Reload();
+        if (!status.IsValid)
+        {
+            foreach (var error in status.Errors) LogRefused(error.ToString());
         }
+        else if (status.Active != before)
+        {
+            LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.AllVersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
+        }
+        return status;
     }
 
     /// <summary>SHA-256 over the names and contents of the folder's JSON files; changes when any file does.</summary>

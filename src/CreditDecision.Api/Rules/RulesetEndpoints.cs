@@ -34,9 +34,9 @@ public static class RulesetEndpoints
 
     public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status));
 
-    public static Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>> Reload(RulesActivation activation)
+    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesActivation activation)
     {
-        var status = RulesStatusResponse.From(activation.ReloadNow());
+        var status = RulesStatusResponse.From(await activation.ReloadNowAsync());
         return status.Valid ? TypedResults.Ok(status) : TypedResults.UnprocessableEntity(status);
     }
 
