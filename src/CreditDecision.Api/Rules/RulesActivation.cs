@@ -17,6 +17,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
 {
     private readonly BlockingCollection<ReloadRequest> _requests = new();
     private Thread? _reloader;
+    private int _disposed;
     private FileSystemWatcher? _watcher;
     private Timer? _rescan;
     private Timer? _debounce;
@@ -50,14 +51,15 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         return Task.CompletedTask;
     }
 
+    /// <summary>Stops following the folder; safe to call more than once (the host stops, then disposes).</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _watcher?.Dispose();
         _rescan?.Dispose();
         _debounce?.Dispose();
         _requests.CompleteAdding();
         _reloader?.Join();
-        _requests.Dispose();
     }
 
     /// <summary>Forces a reload now, whatever the folder's fingerprint; completes when it is done.</summary>
@@ -86,11 +88,14 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         {
             try
             {
-                request.Done?.SetResult(CheckForChanges(request.Force));
+                var status = CheckForChanges(request.Force);
+                request.Done?.SetResult(status);
             }
-            catch (Exception ex) when (request.Done is not null)
+            catch (Exception ex)
             {
-                request.Done.SetException(ex);
+                // The live rules stay; the next file event or rescan tries again.
+                LogCheckFailed(ex);
+                request.Done?.SetException(ex);
             }
         }
     }
@@ -147,6 +152,9 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Checking the rules folder failed; the live rules stay")]
+    private partial void LogCheckFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rules from {Directory} are live: snapshot {SnapshotId} ({Versions})")]
     private partial void LogActivated(string directory, string snapshotId, string versions);
