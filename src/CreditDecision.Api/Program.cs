@@ -1,4 +1,5 @@
 using CreditDecision.Api.Audit;
+using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
@@ -16,6 +17,7 @@ builder.AddDecisions();
 builder.AddDecisionLog();
 builder.AddMonitoring();
 builder.AddPortfolio();
+builder.AddBacktests();
 
 var app = builder.Build();
 
@@ -26,6 +28,7 @@ app.MapRulesets();
 app.MapMonitoring();
 app.MapPortfolio();
 app.MapAudit();
+app.MapBacktests();
 app.MapHealth();
 app.MapLoadBaseline();
 

@@ -92,7 +92,8 @@ public sealed class DecisionReplayer(
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.WarningLevel);
     }
 
-    private async Task<PortfolioSnapshot> PortfolioAsync(string version, CancellationToken cancellationToken)
+    /// <summary>The portfolio version a decision was recorded with: the live one, the empty book, or the log's copy.</summary>
+    public async Task<PortfolioSnapshot> PortfolioAsync(string version, CancellationToken cancellationToken)
     {
         if (currentPortfolio() is { } live && live.Version == version) return live;
         if (PortfolioSnapshot.Empty.Version == version) return PortfolioSnapshot.Empty;
@@ -102,7 +103,8 @@ public sealed class DecisionReplayer(
             ?? throw new ReplayNotPossibleException($"Portfolio version {version} in the log no longer passes validation.");
     }
 
-    private async Task<RulesetSnapshot> SnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+    /// <summary>The version set a logged decision was made with (or the live one), compiled from the archive or the log.</summary>
+    public async Task<RulesetSnapshot> SnapshotAsync(string snapshotId, CancellationToken cancellationToken)
     {
         if (currentRules() is { } live && live.Id == snapshotId) return live;
         var versions = await log.FindSnapshotAsync(snapshotId, cancellationToken)

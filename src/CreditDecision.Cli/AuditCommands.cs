@@ -46,6 +46,37 @@ internal static class AuditCommands
         }
     }
 
+    public static async Task<int> BacktestAsync(string candidateDirectory, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
+    {
+        if (Unknown(options, "from", "to", "page", "page-size", "portfolio", "log", "connection") is { } unknown) return Usage(errors, $"backtest has no option --{unknown}.");
+        var (loaded, caseFailures) = RulesDirectoryLoader.LoadCandidate(candidateDirectory, TimeProvider.System);
+        if (loaded.Snapshot is not { } candidate)
+        {
+            foreach (var error in loaded.Errors) errors.WriteLine(error);
+            return Usage(errors, $"{candidateDirectory} does not compile; a candidate must pass every file check a live folder passes.");
+        }
+        if (!TryInstant(options, "from", out var from) || !TryInstant(options, "to", out var to)) return Usage(errors, "--from and --to take a date (2026-11-01) or a time with offset.");
+        var page = int.TryParse(options.GetValueOrDefault("page", "1"), out var p) && p > 0 ? p : 1;
+        var pageSize = int.TryParse(options.GetValueOrDefault("page-size", "20"), out var size) ? Math.Clamp(size, 1, Backtester.MaxPageSize) : 20;
+        var portfolio = new PortfolioHost(options.GetValueOrDefault("portfolio", Path.Combine("portfolio", "portfolio.json")));
+        portfolio.Load();
+
+        await using var log = Open(options);
+        var replayer = new DecisionReplayer(log, archive: null, () => null, () => portfolio.Current);
+        var report = await new Backtester(log, replayer).RunAsync(candidate, caseFailures, from, to, page, pageSize, CancellationToken.None);
+        output.WriteLine(JsonSerializer.Serialize(report, Indented));
+        return 0;
+    }
+
+    private static bool TryInstant(IReadOnlyDictionary<string, string> options, string name, out DateTimeOffset? instant)
+    {
+        instant = null;
+        if (!options.TryGetValue(name, out var text)) return true;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", out var date)) instant = new DateTimeOffset(date, TimeOnly.MinValue, TimeSpan.Zero);
+        else if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)) instant = time;
+        return instant is not null;
+    }
+
     public static async Task<int> VerifyAsync(IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
     {
         if (Unknown(options, "log", "connection") is { } unknown) return Usage(errors, $"verify has no option --{unknown}.");

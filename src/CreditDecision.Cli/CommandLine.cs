@@ -24,8 +24,10 @@ public static partial class CommandLine
           replay <decisionId> [--against current|<snapshotId>] [--rules <rulesDir>] [--portfolio <file>]
                                               re-evaluate a logged decision; exit 0 when identical, 1 when it differs
           verify                              walk the decision log's hash chain; exit 0 when intact, 1 when broken
+          backtest <candidateDir> [--from <date>] [--to <date>] [--page N] [--page-size N] [--portfolio <file>]
+                                              re-decide the logged decisions of a period under candidate rules; JSON report
 
-        replay and verify read the store named by --log sqlite|postgres and --connection "<connection string>",
+        replay, verify and backtest read the store named by --log sqlite|postgres and --connection "<connection string>",
         else by DecisionLog__Provider and DecisionLog__ConnectionString, else "Data Source=data/decisions.db".
         """;
 
@@ -42,6 +44,7 @@ public static partial class CommandLine
                 ["decide", var dir, var application, "--portfolio", var portfolio] => Decide(dir, application, portfolio, output, errors),
                 ["replay", var decision, .. var rest] when Options(rest) is { } options => await AuditCommands.ReplayAsync(decision, options, output, errors),
                 ["verify", .. var rest] when Options(rest) is { } options => await AuditCommands.VerifyAsync(options, output, errors),
+                ["backtest", var candidate, .. var rest] when Options(rest) is { } options => await AuditCommands.BacktestAsync(candidate, options, output, errors),
                 _ => Fail(errors, Usage),
             };
         }

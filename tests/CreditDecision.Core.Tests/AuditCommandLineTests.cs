@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 
 namespace CreditDecision.Core.Tests;
 
-/// <summary><c>replay</c> and <c>verify</c> of the CLI against a real SQLite decision log written by the recorder.</summary>
+/// <summary><c>replay</c>, <c>verify</c> and <c>backtest</c> of the CLI against a real SQLite decision log written by the recorder.</summary>
 public sealed class AuditCommandLineTests : IDisposable
 {
     private readonly TempDirectory _data = new();
@@ -56,6 +56,25 @@ public sealed class AuditCommandLineTests : IDisposable
         Assert.Equal(1, changedExit);
         Assert.Contains("outcome approve -> refer", changed);
         Assert.Contains("\"path\": \"$.outcome\"", changed);
+    }
+
+    [Fact]
+    public async Task Backtest_of_a_stricter_candidate_reports_the_migration_of_the_logged_decisions()
+    {
+        await RecordAsync("healthy-manufacturer");
+        await RecordAsync("tax-arrears");
+        using var candidate = RepoPaths.CopyOfRules();
+        FileEdit.Replace(Path.Combine(candidate.Path, "approval.json"), "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 10");
+
+        var (exit, output) = await Run("backtest", candidate.Path, "--from", "2000-01-01", "--portfolio", RepoPaths.PortfolioFile);
+
+        Assert.Equal(0, exit);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(2, report.GetProperty("decisions").GetInt64());
+        Assert.Equal(1, report.GetProperty("migration").GetProperty("approve").GetProperty("refer").GetInt64());
+        Assert.Equal(1, report.GetProperty("migration").GetProperty("decline").GetProperty("decline").GetInt64());
+        // The declined application now carries the referral reason too, beside its knock-out.
+        Assert.Equal(2, report.GetProperty("newReasonCodes").GetProperty("REF_SHORT_TRADING_HISTORY").GetInt64());
     }
 
     [Fact]

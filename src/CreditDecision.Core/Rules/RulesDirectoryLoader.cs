@@ -11,13 +11,20 @@ public static class RulesDirectoryLoader
     /// <summary>Compiles the folder and runs its cases: the full check a version passes before it goes live.</summary>
     public static LoadResult Load(string directory, TimeProvider clock)
     {
-        var compiled = Compile(directory, clock);
-        if (compiled.Snapshot is not { } snapshot) return compiled;
+        var (compiled, caseFailures) = LoadCandidate(directory, clock);
+        return caseFailures.Count > 0 ? LoadResult.Failed(caseFailures) : compiled;
+    }
 
-        // Running the cases also compiles and warms every engine, so the first real decision does not pay for it.
+    /// <summary>
+    /// Compiles a folder and runs its cases without requiring them to pass: a draft policy is backtested before its
+    /// cases are brought up to date, and the cases it breaks are part of what a risk committee reviews.
+    /// </summary>
+    public static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) LoadCandidate(string directory, TimeProvider clock)
+    {
+        var compiled = Compile(directory, clock);
+        if (compiled.Snapshot is not { } snapshot) return (compiled, []);
         var (results, fileErrors) = RuleCaseRunner.Run(snapshot);
-        RuleError[] caseErrors = [.. fileErrors, .. RuleCaseRunner.Failures(results)];
-        return caseErrors.Length > 0 ? LoadResult.Failed(caseErrors) : compiled;
+        return (compiled, [.. fileErrors, .. RuleCaseRunner.Failures(results)]);
     }
 
     /// <summary>Compiles every rule file of the folder into a candidate snapshot, without running the cases.</summary>

@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using CreditDecision.Api.Rules;
+using CreditDecision.Api.Security;
+using CreditDecision.Audit;
+using CreditDecision.Core.Rules;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CreditDecision.Api.Backtests;
+
+/// <summary>
+/// A backtest request: candidate rules as the files of a rules folder (name to JSON content, cases files
+/// included), or the id of a version set some logged decision used; and the period of logged decisions to re-decide.
+/// </summary>
+public sealed record BacktestRequest(
+    IReadOnlyDictionary<string, JsonNode>? Files, string? SnapshotId, DateTimeOffset? From, DateTimeOffset? To, int Page = 1, int PageSize = 20);
+
+public static class BacktestEndpoints
+{
+    private const long MaxBodyBytes = 4 * 1024 * 1024;
+
+    public static void AddBacktests(this WebApplicationBuilder builder) => builder.Services.AddSingleton<Backtester>();
+
+    public static void MapBacktests(this IEndpointRouteBuilder routes) =>
+        routes.MapGroup("/backtests").WithTags("Backtests").RequireRole(Roles.Policy)
+            .MapPost("/", Run)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithName("RunBacktest")
+            .WithSummary("What candidate rules would have decided for the logged decisions of a period")
+            .WithDescription(
+                "Re-evaluates every logged decision between from and to (each with its own application and portfolio version) under the candidate " +
+                "rules and compares with what was decided: outcome counts and rates, the migration matrix, approved limits, mean rate and expected " +
+                "loss by grade, reason codes that newly fire, and a page of the changed decisions with their differences. The candidate is either " +
+                "the files of a rules folder, which must compile with every file check a live folder passes (422 with the errors otherwise; " +
+                "its cases are run and those that fail are listed in caseFailures), or the snapshotId of a version set some logged decision used.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+
+    public static async Task<Results<Ok<BacktestReport>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Run(
+        BacktestRequest request, Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if ((request.Files is null) == (request.SnapshotId is null)) errors["files"] = ["give the candidate as files or as snapshotId, one of the two"];
+        if (request.Page < 1) errors["page"] = ["must be 1 or more"];
+        if (request.PageSize is < 1 or > Backtester.MaxPageSize) errors["pageSize"] = [$"must be between 1 and {Backtester.MaxPageSize}"];
+        if (request.Files?.Keys.FirstOrDefault(name => !IsRuleFileName(name)) is { } bad) errors[$"files.{bad}"] = ["must be a plain file name ending in .json"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The backtest request is not valid.");
+
+        RulesetSnapshot candidate;
+        IReadOnlyList<RuleError> caseFailures = [];
+        if (request.Files is { } files)
+        {
+            var (loaded, failures) = Load(files);
+            if (loaded.Snapshot is null) return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, loaded.Errors, null));
+            (candidate, caseFailures) = (loaded.Snapshot, failures);
+        }
+        else
+        {
+            try
+            {
+                candidate = await replayer.SnapshotAsync(request.SnapshotId!, cancellationToken);
+            }
+            catch (ReplayNotPossibleException ex)
+            {
+                return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The candidate version set cannot be used.");
+            }
+        }
+        return TypedResults.Ok(await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken));
+    }
+
+    /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases.</summary>
+    private static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) Load(IReadOnlyDictionary<string, JsonNode> files)
+    {
+        var folder = Directory.CreateTempSubdirectory("creditdecision-candidate-");
+        try
+        {
+            foreach (var (name, content) in files) File.WriteAllText(Path.Combine(folder.FullName, name), content.ToJsonString());
+            return RulesDirectoryLoader.LoadCandidate(folder.FullName, TimeProvider.System);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static bool IsRuleFileName(string name) =>
+        name.EndsWith(".json", StringComparison.Ordinal) && name.Length <= 100 && name == Path.GetFileName(name)
+        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}

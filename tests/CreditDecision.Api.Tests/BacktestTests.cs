@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CreditDecision.Api.Tests;
+
+/// <summary>A candidate policy re-decides the logged decisions of a period; the report shows exactly what it changes.</summary>
+public sealed class BacktestTests : IDisposable
+{
+    private const int RaisedMinimumScore = 750;
+
+    private static readonly string[] Samples =
+        ["healthy-manufacturer", "young-firm", "secured-trading-company", "cold-chain-equipment-loan", "unsecured-restaurant-group", "tax-arrears"];
+
+    private static readonly int[] OwnerScores = [480, 620, 700, 745, 760, 820];
+
+    private readonly CreditDecisionApplication _app = new();
+    private readonly TempDirectory _candidate = RepoPaths.CopyOfRules();
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _candidate.Dispose();
+    }
+
+    /// <summary>Decides every sample with every owner score; returns (score, recorded outcome) per decision.</summary>
+    private async Task<List<(int Score, string Outcome)>> DecideHistory(HttpClient client)
+    {
+        var history = new List<(int, string)>();
+        foreach (var sample in Samples)
+        {
+            foreach (var score in OwnerScores)
+            {
+                var response = await client.Decide(ApplicationJson.FromSample(sample).With("applicationId", $"BT-{sample}-{score}").With("applicant.creditScore", score));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                history.Add((score, (await response.ReadJson()).GetProperty("outcome").GetString()!));
+            }
+        }
+        return history;
+    }
+
+    private JsonObject CandidateFiles()
+    {
+        var files = new JsonObject();
+        foreach (var path in Directory.EnumerateFiles(_candidate.Path, "*.json"))
+        {
+            files[Path.GetFileName(path)] = JsonNode.Parse(File.ReadAllText(path));
+        }
+        return files;
+    }
+
+    [Fact]
+    public async Task Raising_the_minimum_owner_score_declines_exactly_the_decisions_below_it()
+    {
+        using var client = _app.CreateClient();
+        var history = await DecideHistory(client);
+        FileEdit.Replace(Path.Combine(_candidate.Path, "approval.json"), "\"minimumOwnerCreditScore\": 500", $"\"minimumOwnerCreditScore\": {RaisedMinimumScore}");
+
+        var response = await client.PostAsJsonAsync("/backtests", new { files = CandidateFiles(), pageSize = 200 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var report = await response.ReadJson();
+        Assert.Equal(history.Count, report.GetProperty("decisions").GetInt64());
+        // The shipped cases describe the current policy: those with owners under the new minimum now fail, and say so.
+        Assert.Contains(report.GetProperty("caseFailures").EnumerateArray(), f => f.GetProperty("message").GetString()!.Contains("KO_OWNER_CREDIT_SCORE"));
+        var migration = report.GetProperty("migration");
+        foreach (var from in new[] { "approve", "refer" })
+        {
+            var expected = history.Count(d => d.Outcome == from && d.Score < RaisedMinimumScore);
+            Assert.Equal(expected, migration.GetProperty(from).GetProperty("decline").GetInt64());
+            Assert.Equal(history.Count(d => d.Outcome == from) - expected, migration.GetProperty(from).GetProperty(from).GetInt64());
+        }
+        Assert.Equal(history.Count(d => d.Outcome == "decline"), migration.GetProperty("decline").GetProperty("decline").GetInt64());
+        var newlyBelowMinimum = history.Count(d => d.Score is >= 500 and < RaisedMinimumScore);
+        Assert.Equal(newlyBelowMinimum, report.GetProperty("newReasonCodes").GetProperty("KO_OWNER_CREDIT_SCORE").GetInt64());
+
+        var changed = report.GetProperty("changed").EnumerateArray().ToList();
+        Assert.Equal(report.GetProperty("changedDecisions").GetInt64(), changed.Count);
+        Assert.All(changed.Where(c => c.GetProperty("recordedOutcome").GetString() != c.GetProperty("candidateOutcome").GetString()), c =>
+        {
+            Assert.Equal("decline", c.GetProperty("candidateOutcome").GetString());
+            Assert.Equal(0m, c.GetProperty("candidateLimit").GetDecimal());
+            Assert.Contains(c.GetProperty("differences").EnumerateArray(), d => d.GetProperty("path").GetString() == "$.outcome");
+        });
+        Assert.Equal(history.Count(d => d.Outcome != "decline" && d.Score < RaisedMinimumScore),
+            changed.Count(c => c.GetProperty("recordedOutcome").GetString() != c.GetProperty("candidateOutcome").GetString()));
+        var candidateRates = report.GetProperty("candidate").GetProperty("rates");
+        Assert.True(candidateRates.GetProperty("decline").GetDecimal() > report.GetProperty("recorded").GetProperty("rates").GetProperty("decline").GetDecimal());
+    }
+
+    [Fact]
+    public async Task The_recorded_version_set_as_candidate_changes_nothing()
+    {
+        using var client = _app.CreateClient();
+        var history = await DecideHistory(client);
+        var snapshotId = (await (await client.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString();
+
+        var report = await (await client.PostAsJsonAsync("/backtests", new { snapshotId })).ReadJson();
+
+        Assert.Equal(history.Count, report.GetProperty("decisions").GetInt64());
+        Assert.Equal(0, report.GetProperty("changedDecisions").GetInt64());
+        Assert.Empty(report.GetProperty("newReasonCodes").EnumerateObject());
+        Assert.Empty(report.GetProperty("caseFailures").EnumerateArray());
+        Assert.Equal(report.GetProperty("recorded").ToString(), report.GetProperty("candidate").ToString());
+    }
+
+    [Fact]
+    public async Task A_candidate_that_does_not_load_is_refused_with_its_errors()
+    {
+        using var client = _app.CreateClient();
+        FileEdit.Replace(Path.Combine(_candidate.Path, "approval.json"), "applicant.taxArrears > taxArrearsTolerance", "applicant.taxArears > 0");
+
+        var response = await client.PostAsJsonAsync("/backtests", new { files = CandidateFiles() });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var error = (await response.ReadJson()).GetProperty("errors")[0];
+        Assert.Equal("TaxArrearsOutstanding", error.GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task Only_the_policy_role_may_run_a_backtest()
+    {
+        using var client = _app.CreateClient();
+        var body = JsonContent.Create(new { snapshotId = "x" });
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.WithKey(TestKeys.Auditor).PostAsync("/backtests", body)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.WithKey(TestKeys.Lender).PostAsync("/backtests", body)).StatusCode);
+    }
+}
