@@ -23,6 +23,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "POST", "/rulesets/reload", "policy" },
         { "GET", "/portfolio", "policy auditor" },
         { "PUT", "/portfolio", "policy" },
+        { "POST", "/backtests", "policy" },
         { "GET", "/decisions", "auditor" },
         { "GET", "/decisions/export", "auditor" },
         { "GET", $"/decisions/{AnyDecision}", "auditor" },
