@@ -30,8 +30,10 @@ public sealed record BacktestReport(
     IReadOnlyList<ChangedDecision> Changed);
 
 /// <summary>Outcome counts and rates, and approved limits, under one version of the rules.</summary>
+/// <param name="LimitDistribution">Decisions by approved amount band (CNY), declines in <c>0</c>.</param>
 public sealed record OutcomeFigures(
-    IReadOnlyDictionary<string, long> Outcomes, IReadOnlyDictionary<string, decimal> Rates, decimal TotalApprovedLimit, decimal MeanApprovedLimit);
+    IReadOnlyDictionary<string, long> Outcomes, IReadOnlyDictionary<string, decimal> Rates, decimal TotalApprovedLimit, decimal MeanApprovedLimit,
+    IReadOnlyDictionary<string, long> LimitDistribution);
 
 /// <summary>Per grade: decisions rated so, their mean annual rate and total expected loss, recorded and candidate.</summary>
 public sealed record GradeFigures(
@@ -126,17 +128,25 @@ public sealed class Backtester(IDecisionLog log, DecisionReplayer replayer)
             return new GradeFigures(grade, recorded.Count, candidate.Count, recorded.MeanRate, candidate.MeanRate, recorded.ExpectedLoss, candidate.ExpectedLoss);
         }
 
+        private static readonly (string Name, decimal UpTo)[] LimitBands =
+        [
+            ("0", 0m), ("up to 500k", 500_000m), ("500k-1m", 1_000_000m), ("1m-2m", 2_000_000m), ("2m-5m", 5_000_000m),
+            ("5m-10m", 10_000_000m), ("over 10m", decimal.MaxValue),
+        ];
+
         private sealed class Side
         {
             public Dictionary<string, long> Outcomes { get; } = Tally.Outcomes.ToDictionary(o => o, _ => 0L);
             public Dictionary<string, GradeSums> Grades { get; } = new(StringComparer.Ordinal);
             public Dictionary<string, int> Ranks { get; } = new(StringComparer.Ordinal);
+            private readonly Dictionary<string, long> _limitBands = LimitBands.ToDictionary(band => band.Name, _ => 0L);
             private decimal _approvedLimit;
 
             public void Add(DecisionResponse decision)
             {
                 Outcomes[decision.Outcome]++;
                 _approvedLimit += decision.Limit.ApprovedAmount;
+                _limitBands[LimitBands.First(band => decision.Limit.ApprovedAmount <= band.UpTo).Name]++;
                 Ranks[decision.Rating.Grade] = decision.Rating.GradeRank;
                 Grades[decision.Rating.Grade] = Grades.GetValueOrDefault(decision.Rating.Grade).Add(decision.Pricing.AnnualRate, decision.Pricing.ExpectedLoss);
             }
@@ -145,7 +155,8 @@ public sealed class Backtester(IDecisionLog log, DecisionReplayer replayer)
                 Outcomes,
                 Outcomes.ToDictionary(pair => pair.Key, pair => decisions == 0 ? 0m : decimal.Round((decimal)pair.Value / decisions, 4)),
                 _approvedLimit,
-                decisions == 0 ? 0m : decimal.Round(_approvedLimit / decisions, 2));
+                decisions == 0 ? 0m : decimal.Round(_approvedLimit / decisions, 2),
+                _limitBands);
         }
 
         private readonly record struct GradeSums(long Count, decimal RateSum, decimal ExpectedLoss)

@@ -48,7 +48,7 @@ internal static class AuditCommands
 
     public static async Task<int> BacktestAsync(string candidateDirectory, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
     {
-        if (Unknown(options, "from", "to", "page", "page-size", "portfolio", "log", "connection") is { } unknown) return Usage(errors, $"backtest has no option --{unknown}.");
+        if (Unknown(options, "from", "to", "page", "page-size", "portfolio", "html", "log", "connection") is { } unknown) return Usage(errors, $"backtest has no option --{unknown}.");
         var (loaded, caseFailures) = RulesDirectoryLoader.LoadCandidate(candidateDirectory, TimeProvider.System);
         if (loaded.Snapshot is not { } candidate)
         {
@@ -65,6 +65,7 @@ internal static class AuditCommands
         var replayer = new DecisionReplayer(log, archive: null, () => null, () => portfolio.Current);
         var report = await new Backtester(log, replayer).RunAsync(candidate, caseFailures, from, to, page, pageSize, CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, Indented));
+        if (options.TryGetValue("html", out var htmlFile)) await File.WriteAllTextAsync(htmlFile, BacktestHtml.Render(report));
         return 0;
     }
 

@@ -24,8 +24,9 @@ public static partial class CommandLine
           replay <decisionId> [--against current|<snapshotId>] [--rules <rulesDir>] [--portfolio <file>]
                                               re-evaluate a logged decision; exit 0 when identical, 1 when it differs
           verify                              walk the decision log's hash chain; exit 0 when intact, 1 when broken
-          backtest <candidateDir> [--from <date>] [--to <date>] [--page N] [--page-size N] [--portfolio <file>]
+          backtest <candidateDir> [--from <date>] [--to <date>] [--page N] [--page-size N] [--portfolio <file>] [--html <file>]
                                               re-decide the logged decisions of a period under candidate rules; JSON report
+                                              (and a self-contained HTML report with charts)
 
         replay, verify and backtest read the store named by --log sqlite|postgres and --connection "<connection string>",
         else by DecisionLog__Provider and DecisionLog__ConnectionString, else "Data Source=data/decisions.db".

@@ -89,6 +89,36 @@ public sealed class BacktestTests : IDisposable
     }
 
     [Fact]
+    public async Task The_html_report_renders_in_a_real_browser_with_its_three_charts()
+    {
+        using var client = _app.CreateClient();
+        await DecideHistory(client);
+        FileEdit.Replace(Path.Combine(_candidate.Path, "approval.json"), "\"minimumOwnerCreditScore\": 500", $"\"minimumOwnerCreditScore\": {RaisedMinimumScore}");
+
+        var response = await client.PostAsJsonAsync("/backtests?format=html", new { files = CandidateFiles(), pageSize = 10 });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        using var folder = new TempDirectory();
+        var page = Path.Combine(folder.Path, "backtest.html");
+        await File.WriteAllTextAsync(page, await response.Content.ReadAsStringAsync());
+
+        var browser = HeadlessBrowser.Find();
+        if (browser is null) return;
+        var dom = await HeadlessBrowser.DumpDomAsync(browser, page);
+        foreach (var chart in new[] { "outcome-migration", "limit-distribution", "expected-loss-by-grade" })
+        {
+            var at = dom.IndexOf($"id=\"{chart}\"", StringComparison.Ordinal);
+            Assert.True(at >= 0, $"chart {chart} is missing");
+            Assert.Contains("<rect", dom[at..dom.IndexOf("</figure>", at, StringComparison.Ordinal)]);
+        }
+        Assert.Contains("KO_OWNER_CREDIT_SCORE", dom);
+        var screenshot = Path.Combine(folder.Path, "backtest.png");
+        await HeadlessBrowser.ScreenshotAsync(browser, page, screenshot);
+        Assert.True(new FileInfo(screenshot).Length > 20_000, "the screenshot is (nearly) blank");
+        if (Environment.GetEnvironmentVariable("CREDITDECISION_KEEP_SCREENSHOTS") is { } keep) File.Copy(screenshot, Path.Combine(keep, "backtest-report.png"), overwrite: true);
+    }
+
+    [Fact]
     public async Task The_recorded_version_set_as_candidate_changes_nothing()
     {
         using var client = _app.CreateClient();

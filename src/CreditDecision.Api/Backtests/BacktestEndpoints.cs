@@ -32,14 +32,17 @@ public static class BacktestEndpoints
                 "rules and compares with what was decided: outcome counts and rates, the migration matrix, approved limits, mean rate and expected " +
                 "loss by grade, reason codes that newly fire, and a page of the changed decisions with their differences. The candidate is either " +
                 "the files of a rules folder, which must compile with every file check a live folder passes (422 with the errors otherwise; " +
-                "its cases are run and those that fail are listed in caseFailures), or the snapshotId of a version set some logged decision used.")
+                "its cases are run and those that fail are listed in caseFailures), or the snapshotId of a version set some logged decision used. " +
+                "With ?format=html the report is a self-contained HTML page with charts for a risk committee.")
+            .Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
 
-    public static async Task<Results<Ok<BacktestReport>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Run(
-        BacktestRequest request, Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Run(
+        BacktestRequest request, Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
+        if (format is not (null or "json" or "html")) errors["format"] = ["must be json or html"];
         if ((request.Files is null) == (request.SnapshotId is null)) errors["files"] = ["give the candidate as files or as snapshotId, one of the two"];
         if (request.Page < 1) errors["page"] = ["must be 1 or more"];
         if (request.PageSize is < 1 or > Backtester.MaxPageSize) errors["pageSize"] = [$"must be between 1 and {Backtester.MaxPageSize}"];
@@ -65,7 +68,8 @@ public static class BacktestEndpoints
                 return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The candidate version set cannot be used.");
             }
         }
-        return TypedResults.Ok(await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken));
+        var report = await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken);
+        return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 
     /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases.</summary>
