@@ -62,24 +62,8 @@ public class LogGrowthBenchmarks
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample("healthy-manufacturer"), ContractJson.Options)!;
         var response = DecisionPipeline.Evaluate(snapshot, portfolio, application, Guid.CreateVersion7(), DateTimeOffset.UtcNow);
         var requestJson = JsonSerializer.Serialize(application, ContractJson.Options);
-        var record = new DecisionRecord
-        {
-            DecisionId = response.DecisionId,
-            ApplicationId = response.ApplicationId,
-            EnterpriseId = application.Applicant!.EnterpriseId!,
-            Outcome = response.Outcome,
-            DecidedAt = response.DecidedAt,
-            Caller = "benchmark",
-            RequestId = "benchmark",
-            IdempotencyKey = null,
-            RequestHash = DecisionRecorder.Sha256(requestJson),
-            RequestJson = requestJson,
-            ResponseJson = JsonSerializer.Serialize(response, ContractJson.Options),
-            SnapshotId = snapshot.Id,
-            RulesetVersions = RulesetVersionsJson.Of(snapshot),
-            EngineVersion = "benchmark",
-            ServiceVersion = "benchmark",
-        };
+        var record = DecisionRecorder.RecordOf(
+            application, requestJson, DecisionRecorder.Sha256(requestJson), response, snapshot, new DecisionRequestContext("benchmark", "benchmark", null));
         return new PendingDecision(record, snapshot, portfolio);
     }
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit;
 
@@ -37,27 +38,31 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
         }
 
         var (response, snapshot, portfolio) = decisions.Decide(application);
-        var record = new DecisionRecord
-        {
-            DecisionId = response.DecisionId,
-            ApplicationId = response.ApplicationId,
-            EnterpriseId = application.Applicant!.EnterpriseId!,
-            Outcome = response.Outcome,
-            DecidedAt = response.DecidedAt,
-            Caller = context.Caller,
-            RequestId = context.RequestId,
-            IdempotencyKey = context.IdempotencyKey,
-            RequestHash = requestHash,
-            RequestJson = requestJson,
-            ResponseJson = JsonSerializer.Serialize(response, ContractJson.Options),
-            SnapshotId = snapshot.Id,
-            RulesetVersions = RulesetVersionsJson.Of(snapshot),
-            EngineVersion = EngineVersion,
-            ServiceVersion = ServiceVersion,
-        };
+        var record = RecordOf(application, requestJson, requestHash, response, snapshot, context);
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
         return stored.Duplicate ? Replay(stored.Record, requestHash) : new RecordedDecision(record.DecisionId, record.ResponseJson, Replayed: false);
     }
+
+    /// <summary>The log record of a decision, before the chain gives it a position and hashes.</summary>
+    public static DecisionRecord RecordOf(
+        LoanApplication application, string requestJson, string requestHash, DecisionResponse response, RulesetSnapshot snapshot, DecisionRequestContext context) => new()
+    {
+        DecisionId = response.DecisionId,
+        ApplicationId = response.ApplicationId,
+        EnterpriseId = application.Applicant!.EnterpriseId!,
+        Outcome = response.Outcome,
+        DecidedAt = response.DecidedAt,
+        Caller = context.Caller,
+        RequestId = context.RequestId,
+        IdempotencyKey = context.IdempotencyKey,
+        RequestHash = requestHash,
+        RequestJson = requestJson,
+        ResponseJson = JsonSerializer.Serialize(response, ContractJson.Options),
+        SnapshotId = snapshot.Id,
+        RulesetVersions = RulesetVersionsJson.Of(snapshot),
+        EngineVersion = EngineVersion,
+        ServiceVersion = ServiceVersion,
+    };
 
     private static RecordedDecision Replay(DecisionRecord earlier, string requestHash)
     {
