@@ -1,5 +1,6 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Backtests;
+using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
@@ -18,6 +19,7 @@ builder.AddDecisionLog();
 builder.AddMonitoring();
 builder.AddPortfolio();
 builder.AddBacktests();
+builder.AddChallenger();
 
 var app = builder.Build();
 
@@ -29,6 +31,7 @@ app.MapMonitoring();
 app.MapPortfolio();
 app.MapAudit();
 app.MapBacktests();
+app.MapChallenger();
 app.MapHealth();
 app.MapLoadBaseline();
 

@@ -13,15 +13,20 @@ public static class BacktestHtml
     private const string RecordedColour = "#5b6b7f";
     private const string CandidateColour = "#c2571a";
 
-    public static string Render(BacktestReport report)
+    /// <param name="liveTraffic">True for the challenger report: the candidate's results were computed as decisions were made.</param>
+    public static string Render(BacktestReport report, bool liveTraffic = false)
     {
+        var subject = liveTraffic ? "Challenger" : "Backtest of candidate rules";
+        var (noun, summary) = liveTraffic
+            ? ("decisions", "evaluated by the challenger rules as they were made, each with the champion decision's application and portfolio version.")
+            : ("logged decisions", "re-decided under the candidate rules, each with its own application and portfolio version.");
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
-            <title>Backtest of {{Text(Short(report.CandidateSnapshotId))}}</title>
+            <title>{{subject}} {{Text(Short(report.CandidateSnapshotId))}}</title>
             <style>
               body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; }
               h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
@@ -32,8 +37,8 @@ public static class BacktestHtml
             </style>
             </head>
             <body>
-            <h1>Backtest of candidate rules {{Text(Short(report.CandidateSnapshotId))}}</h1>
-            <p>{{report.Decisions.ToString("N0", CultureInfo.InvariantCulture)}} logged decisions {{Text(Period(report))}} re-decided under the candidate rules, each with its own application and portfolio version.
+            <h1>{{subject}} {{Text(Short(report.CandidateSnapshotId))}}</h1>
+            <p>{{report.Decisions.ToString("N0", CultureInfo.InvariantCulture)}} {{noun}} {{Text(Period(report))}} {{summary}}
             {{report.ChangedDecisions.ToString("N0", CultureInfo.InvariantCulture)}} would change.</p>
             <p class="legend">Legend:<span style="background:{{RecordedColour}}"></span>recorded<span style="background:{{CandidateColour}}"></span>candidate</p>
             """);

@@ -10,7 +10,7 @@ public sealed record DecisionRecord
     /// <summary>Place in the hash chain, from 1 with no gaps; 0 until stored.</summary>
     public long Position { get; init; }
 
-    /// <summary><c>decision</c> (POST /decide) or <c>monitoring</c> (one loan of POST /monitor).</summary>
+    /// <summary><c>decision</c> (POST /decide), <c>monitoring</c> (one loan of POST /monitor) or <c>promotion</c> (challenger rules made live).</summary>
     public string Kind { get; init; } = RecordKinds.Decision;
 
     /// <summary>The decision id, or for a monitoring record the review's id.</summary>
@@ -65,4 +65,7 @@ public static class RecordKinds
 {
     public const string Decision = "decision";
     public const string Monitoring = "monitoring";
+
+    /// <summary>Challenger rules made the champion (POST /challenger/promote): who did it, and the version sets before and after.</summary>
+    public const string Promotion = "promotion";
 }

@@ -21,8 +21,9 @@ public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool
 /// <summary>
 /// Makes a decision and writes it to the log before anyone sees it: a decision returned by
 /// <see cref="DecideAsync"/> is durable. A request under an idempotency key already used gets the stored decision.
+/// A logged decision is then offered to the challenger, if one is configured, without waiting for it.
 /// </summary>
-public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log, DecisionLogWriter writer)
+public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log, DecisionLogWriter writer, ChallengerShadow? challenger = null)
 {
     public static readonly string EngineVersion = VersionOf(typeof(RulesEngine.RulesEngine).Assembly);
     public static readonly string ServiceVersion = VersionOf(typeof(DecisionPipeline).Assembly);
@@ -40,7 +41,9 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
         var (response, snapshot, portfolio) = decisions.Decide(application);
         var record = RecordOf(application, requestJson, requestHash, response, snapshot, context);
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
-        return stored.Duplicate ? Replay(stored.Record, requestHash) : new RecordedDecision(record.DecisionId, record.ResponseJson, Replayed: false);
+        if (stored.Duplicate) return Replay(stored.Record, requestHash);
+        challenger?.Offer(application, response, portfolio);
+        return new RecordedDecision(record.DecisionId, record.ResponseJson, Replayed: false);
     }
 
     /// <summary>The log record of a decision, before the chain gives it a position and hashes.</summary>

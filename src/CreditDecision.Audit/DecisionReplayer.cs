@@ -45,6 +45,10 @@ public sealed class DecisionReplayer(
     public async Task<ReplayResult?> ReplayAsync(Guid decisionId, string? against, CancellationToken cancellationToken)
     {
         if (await log.FindAsync(decisionId, cancellationToken) is not { } record) return null;
+        if (record.Kind == RecordKinds.Promotion)
+        {
+            throw new ReplayNotPossibleException("A promotion record says which rules went live; it is not a decision and has nothing to replay.");
+        }
         var target = against ?? Recorded;
         var snapshot = target switch
         {

@@ -86,6 +86,17 @@ public abstract class SqlDecisionLog : IDecisionLog
             content {blob} NOT NULL
         );
         """,
+        $"""
+        CREATE TABLE challenger_results (
+            decision_id      TEXT PRIMARY KEY,
+            decided_at_ms    {bigint} NOT NULL,
+            snapshot_id      TEXT NOT NULL,
+            ruleset_versions TEXT NOT NULL,
+            outcome          TEXT NOT NULL,
+            response_json    TEXT NOT NULL
+        );
+        CREATE INDEX challenger_results_decided_at ON challenger_results (decided_at_ms);
+        """,
     ];
 
     /// <summary>Starts the transaction of an append; returns once this writer holds the chain.</summary>
@@ -212,6 +223,52 @@ public abstract class SqlDecisionLog : IDecisionLog
         await using var command = Command(connection, null, "");
         command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(Filters(command, from, to))} ORDER BY position";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
+    }
+
+    public async Task AppendChallengerResultsAsync(IReadOnlyList<ChallengerResult> results, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var newSnapshots = results.Select(r => r.Snapshot).DistinctBy(s => s.Id).Where(s => !IsArchived(_archivedSnapshots, s.Id)).ToList();
+        foreach (var snapshot in newSnapshots) await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO challenger_results (decision_id, decided_at_ms, snapshot_id, ruleset_versions, outcome, response_json) " +
+            "VALUES (@id, @at, @snapshot, @versions, @outcome, @response) ON CONFLICT DO NOTHING");
+        foreach (var result in results)
+        {
+            insert.Parameters.Clear();
+            Add(insert, "id", result.DecisionId.ToString("D"));
+            Add(insert, "at", result.DecidedAt.ToUnixTimeMilliseconds());
+            Add(insert, "snapshot", result.Snapshot.Id);
+            Add(insert, "versions", RulesetVersionsJson.Of(result.Snapshot));
+            Add(insert, "outcome", result.Outcome);
+            Add(insert, "response", result.ResponseJson);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        lock (_archivedLock)
+        {
+            foreach (var snapshot in newSnapshots) _archivedSnapshots.Add(snapshot.Id);
+        }
+    }
+
+    public async IAsyncEnumerable<ShadowedDecision> ExportShadowedAsync(
+        DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, from, to, "d.decided_at_ms");
+        where.Add(Filter(command, "d.kind", RecordKinds.Decision));
+        command.CommandText =
+            "SELECT d.decision_id, d.response_json, c.snapshot_id, c.response_json FROM decisions d " +
+            $"LEFT JOIN challenger_results c ON c.decision_id = d.decision_id{Where(where)} ORDER BY d.position";
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ShadowedDecision(
+                Guid.Parse(reader.GetString(0)), reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
     }
 
     public async IAsyncEnumerable<DecisionRecord> ReadChainAsync(long position, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -383,26 +440,27 @@ public abstract class SqlDecisionLog : IDecisionLog
         }
     }
 
-    private static List<string> Filters(DbCommand command, DateTimeOffset? from, DateTimeOffset? to)
+    private static List<string> Filters(DbCommand command, DateTimeOffset? from, DateTimeOffset? to, string column = "decided_at_ms")
     {
         var where = new List<string>();
         if (from is { } start)
         {
             Add(command, "from", start.ToUnixTimeMilliseconds());
-            where.Add("decided_at_ms >= @from");
+            where.Add($"{column} >= @from");
         }
         if (to is { } end)
         {
             Add(command, "to", end.ToUnixTimeMilliseconds());
-            where.Add("decided_at_ms < @to");
+            where.Add($"{column} < @to");
         }
         return where;
     }
 
     private static string Filter(DbCommand command, string column, string value)
     {
-        Add(command, column, value);
-        return $"{column} = @{column}";
+        var parameter = column.Replace('.', '_');
+        Add(command, parameter, value);
+        return $"{column} = @{parameter}";
     }
 
     private static string Where(List<string> conditions) => conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);

@@ -1,19 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
 namespace CreditDecision.Api.Tests;
 
 /// <summary>A candidate policy re-decides the logged decisions of a period; the report shows exactly what it changes.</summary>
 public sealed class BacktestTests : IDisposable
 {
-    private const int RaisedMinimumScore = 750;
-
-    private static readonly string[] Samples =
-        ["healthy-manufacturer", "young-firm", "secured-trading-company", "cold-chain-equipment-loan", "unsecured-restaurant-group", "tax-arrears"];
-
-    private static readonly int[] OwnerScores = [480, 620, 700, 745, 760, 820];
-
     private readonly CreditDecisionApplication _app = new();
     private readonly TempDirectory _candidate = RepoPaths.CopyOfRules();
 
@@ -23,40 +15,14 @@ public sealed class BacktestTests : IDisposable
         _candidate.Dispose();
     }
 
-    /// <summary>Decides every sample with every owner score; returns (score, recorded outcome) per decision.</summary>
-    private async Task<List<(int Score, string Outcome)>> DecideHistory(HttpClient client)
-    {
-        var history = new List<(int, string)>();
-        foreach (var sample in Samples)
-        {
-            foreach (var score in OwnerScores)
-            {
-                var response = await client.Decide(ApplicationJson.FromSample(sample).With("applicationId", $"BT-{sample}-{score}").With("applicant.creditScore", score));
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                history.Add((score, (await response.ReadJson()).GetProperty("outcome").GetString()!));
-            }
-        }
-        return history;
-    }
-
-    private JsonObject CandidateFiles()
-    {
-        var files = new JsonObject();
-        foreach (var path in Directory.EnumerateFiles(_candidate.Path, "*.json"))
-        {
-            files[Path.GetFileName(path)] = JsonNode.Parse(File.ReadAllText(path));
-        }
-        return files;
-    }
-
     [Fact]
     public async Task Raising_the_minimum_owner_score_declines_exactly_the_decisions_below_it()
     {
         using var client = _app.CreateClient();
-        var history = await DecideHistory(client);
-        FileEdit.Replace(Path.Combine(_candidate.Path, "approval.json"), "\"minimumOwnerCreditScore\": 500", $"\"minimumOwnerCreditScore\": {RaisedMinimumScore}");
+        var history = await OwnerScoreHistory.DecideAsync(client);
+        OwnerScoreHistory.RaiseMinimumScore(_candidate.Path);
 
-        var response = await client.PostAsJsonAsync("/backtests", new { files = CandidateFiles(), pageSize = 200 });
+        var response = await client.PostAsJsonAsync("/backtests", new { files = OwnerScoreHistory.Files(_candidate.Path), pageSize = 200 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var report = await response.ReadJson();
@@ -66,12 +32,12 @@ public sealed class BacktestTests : IDisposable
         var migration = report.GetProperty("migration");
         foreach (var from in new[] { "approve", "refer" })
         {
-            var expected = history.Count(d => d.Outcome == from && d.Score < RaisedMinimumScore);
+            var expected = history.Count(d => d.Outcome == from && d.Score < OwnerScoreHistory.RaisedMinimumScore);
             Assert.Equal(expected, migration.GetProperty(from).GetProperty("decline").GetInt64());
             Assert.Equal(history.Count(d => d.Outcome == from) - expected, migration.GetProperty(from).GetProperty(from).GetInt64());
         }
         Assert.Equal(history.Count(d => d.Outcome == "decline"), migration.GetProperty("decline").GetProperty("decline").GetInt64());
-        var newlyBelowMinimum = history.Count(d => d.Score is >= 500 and < RaisedMinimumScore);
+        var newlyBelowMinimum = history.Count(d => d.Score is >= 500 and < OwnerScoreHistory.RaisedMinimumScore);
         Assert.Equal(newlyBelowMinimum, report.GetProperty("newReasonCodes").GetProperty("KO_OWNER_CREDIT_SCORE").GetInt64());
 
         var changed = report.GetProperty("changed").EnumerateArray().ToList();
@@ -82,7 +48,7 @@ public sealed class BacktestTests : IDisposable
             Assert.Equal(0m, c.GetProperty("candidateLimit").GetDecimal());
             Assert.Contains(c.GetProperty("differences").EnumerateArray(), d => d.GetProperty("path").GetString() == "$.outcome");
         });
-        Assert.Equal(history.Count(d => d.Outcome != "decline" && d.Score < RaisedMinimumScore),
+        Assert.Equal(history.Count(d => d.Outcome != "decline" && d.Score < OwnerScoreHistory.RaisedMinimumScore),
             changed.Count(c => c.GetProperty("recordedOutcome").GetString() != c.GetProperty("candidateOutcome").GetString()));
         var candidateRates = report.GetProperty("candidate").GetProperty("rates");
         Assert.True(candidateRates.GetProperty("decline").GetDecimal() > report.GetProperty("recorded").GetProperty("rates").GetProperty("decline").GetDecimal());
@@ -92,10 +58,10 @@ public sealed class BacktestTests : IDisposable
     public async Task The_html_report_renders_in_a_real_browser_with_its_three_charts()
     {
         using var client = _app.CreateClient();
-        await DecideHistory(client);
-        FileEdit.Replace(Path.Combine(_candidate.Path, "approval.json"), "\"minimumOwnerCreditScore\": 500", $"\"minimumOwnerCreditScore\": {RaisedMinimumScore}");
+        await OwnerScoreHistory.DecideAsync(client);
+        OwnerScoreHistory.RaiseMinimumScore(_candidate.Path);
 
-        var response = await client.PostAsJsonAsync("/backtests?format=html", new { files = CandidateFiles(), pageSize = 10 });
+        var response = await client.PostAsJsonAsync("/backtests?format=html", new { files = OwnerScoreHistory.Files(_candidate.Path), pageSize = 10 });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         using var folder = new TempDirectory();
@@ -122,7 +88,7 @@ public sealed class BacktestTests : IDisposable
     public async Task The_recorded_version_set_as_candidate_changes_nothing()
     {
         using var client = _app.CreateClient();
-        var history = await DecideHistory(client);
+        var history = await OwnerScoreHistory.DecideAsync(client);
         var snapshotId = (await (await client.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString();
 
         var report = await (await client.PostAsJsonAsync("/backtests", new { snapshotId })).ReadJson();
@@ -140,7 +106,7 @@ public sealed class BacktestTests : IDisposable
         using var client = _app.CreateClient();
         FileEdit.Replace(Path.Combine(_candidate.Path, "approval.json"), "applicant.taxArrears > taxArrearsTolerance", "applicant.taxArears > 0");
 
-        var response = await client.PostAsJsonAsync("/backtests", new { files = CandidateFiles() });
+        var response = await client.PostAsJsonAsync("/backtests", new { files = OwnerScoreHistory.Files(_candidate.Path) });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var error = (await response.ReadJson()).GetProperty("errors")[0];

@@ -35,6 +35,9 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
 
     private readonly bool _ownsLog = log is null;
 
+    /// <summary>A challenger rules folder (Rules:ChallengerDirectory), or null for none.</summary>
+    public string? ChallengerDirectory { get; init; }
+
     /// <summary>False to start with no API keys configured at all.</summary>
     public bool ConfigureKeys { get; init; } = true;
 
@@ -48,6 +51,7 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         builder.UseSetting("Portfolio:File", PortfolioFile);
         builder.UseSetting("DecisionLog:Provider", Log.Provider);
         builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
+        if (ChallengerDirectory is not null) builder.UseSetting("Rules:ChallengerDirectory", ChallengerDirectory);
         if (!ConfigureKeys) return;
         foreach (var (key, value) in TestKeys.Settings()) builder.UseSetting(key, value);
     }

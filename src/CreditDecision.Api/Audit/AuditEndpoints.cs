@@ -12,7 +12,7 @@ public static class AuditEndpoints
 {
     public const int MaxPageSize = 200;
     private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red"];
-    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring];
+    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion];
 
     public static void MapAudit(this IEndpointRouteBuilder routes)
     {
@@ -114,7 +114,7 @@ public static class AuditEndpoints
         title: "No such decision.",
         detail: $"The decision log holds no decision {decisionId}.");
 
-    private static (DateTimeOffset? From, DateTimeOffset? To) Period(string? from, string? to, Dictionary<string, string[]> errors)
+    public static (DateTimeOffset? From, DateTimeOffset? To) Period(string? from, string? to, Dictionary<string, string[]> errors)
     {
         var start = Instant(from, "from", errors);
         var end = Instant(to, "to", errors);

@@ -5,7 +5,7 @@ using CreditDecision.Core.Contracts;
 namespace CreditDecision.Api.Audit;
 
 /// <summary>A logged decision (or loan review) as an auditor reads it: the request and response as stored, and the chain fields.</summary>
-/// <param name="Kind"><c>decision</c> or <c>monitoring</c>.</param>
+/// <param name="Kind"><c>decision</c>, <c>monitoring</c> or <c>promotion</c>.</param>
 /// <param name="Position">Place in the hash chain.</param>
 /// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
 /// <param name="PreviousHash">Record hash of the record before this one.</param>

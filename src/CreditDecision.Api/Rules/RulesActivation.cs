@@ -15,15 +15,13 @@ namespace CreditDecision.Api.Rules;
 public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
     : IHostedService, IDisposable
 {
-    private readonly BlockingCollection<ReloadRequest> _requests = new();
+    private readonly BlockingCollection<Action> _requests = new();
     private Thread? _reloader;
     private int _disposed;
     private FileSystemWatcher? _watcher;
     private Timer? _rescan;
     private Timer? _debounce;
     private string? _lastFingerprint;
-
-    private sealed record ReloadRequest(bool Force, TaskCompletionSource<RulesStatus>? Done);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -63,10 +61,54 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
     }
 
     /// <summary>Forces a reload now, whatever the folder's fingerprint; completes when it is done.</summary>
-    public Task<RulesStatus> ReloadNowAsync()
+    public Task<RulesStatus> ReloadNowAsync() => OnReloader(() => CheckForChanges(force: true));
+
+    /// <summary>
+    /// Replaces every rule file of the folder with <paramref name="files"/> and makes them live in one swap, provided
+    /// they compile to the snapshot <paramref name="expectedSnapshotId"/>; otherwise puts the folder back as it was
+    /// and throws <see cref="RulesReplacementException"/>. Runs on the reloader thread, so no reload ever reads the
+    /// folder half-written. Returns the files it replaced.
+    /// </summary>
+    public Task<IReadOnlyDictionary<string, byte[]>> ReplaceFilesAsync(IReadOnlyDictionary<string, byte[]> files, string expectedSnapshotId) =>
+        OnReloader(() =>
+        {
+            var previous = RuleFolder.Read(rules.Directory);
+            try
+            {
+                RuleFolder.Replace(rules.Directory, files);
+                var loaded = rules.LoadFolder();
+                if (loaded.Snapshot?.Id != expectedSnapshotId)
+                {
+                    throw new RulesReplacementException(loaded.Snapshot is { } other
+                        ? $"The files compile to snapshot {other.Id}, not {expectedSnapshotId}."
+                        : $"The files do not load: {string.Join("; ", loaded.Errors)}");
+                }
+                rules.Activate(loaded.Snapshot);
+                _lastFingerprint = Fingerprint(rules.Directory);
+                LogReplaced(rules.Directory, expectedSnapshotId);
+                return previous;
+            }
+            catch
+            {
+                RuleFolder.Replace(rules.Directory, previous);
+                throw;
+            }
+        });
+
+    private Task<T> OnReloader<T>(Func<T> work)
     {
-        var done = new TaskCompletionSource<RulesStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _requests.Add(new ReloadRequest(Force: true, done));
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _requests.Add(() =>
+        {
+            try
+            {
+                done.SetResult(work());
+            }
+            catch (Exception ex)
+            {
+                done.SetException(ex);
+            }
+        });
         return done.Task;
     }
 
@@ -74,7 +116,18 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
     {
         try
         {
-            _requests.TryAdd(new ReloadRequest(Force: false, Done: null));
+            _requests.TryAdd(() =>
+            {
+                try
+                {
+                    CheckForChanges(force: false);
+                }
+                catch (Exception ex)
+                {
+                    // The live rules stay; the next file event or rescan tries again.
+                    LogCheckFailed(ex);
+                }
+            });
         }
         catch (InvalidOperationException)
         {
@@ -84,20 +137,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
 
     private void ReloadLoop()
     {
-        foreach (var request in _requests.GetConsumingEnumerable())
-        {
-            try
-            {
-                var status = CheckForChanges(request.Force);
-                request.Done?.SetResult(status);
-            }
-            catch (Exception ex)
-            {
-                // The live rules stay; the next file event or rescan tries again.
-                LogCheckFailed(ex);
-                request.Done?.SetException(ex);
-            }
-        }
+        foreach (var request in _requests.GetConsumingEnumerable()) request();
     }
 
     private void OnFileEvent(object sender, FileSystemEventArgs e) =>
@@ -159,6 +199,12 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
     [LoggerMessage(Level = LogLevel.Information, Message = "Rules from {Directory} are live: snapshot {SnapshotId} ({Versions})")]
     private partial void LogActivated(string directory, string snapshotId, string versions);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rule files of {Directory} replaced; snapshot {SnapshotId} is live")]
+    private partial void LogReplaced(string directory, string snapshotId);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Rule files refused, the last good rules keep serving: {Error}")]
     private partial void LogRefused(string error);
 }
+
+/// <summary>Replacement rule files were refused; the folder and the live rules are as they were.</summary>
+public sealed class RulesReplacementException(string message) : Exception(message);

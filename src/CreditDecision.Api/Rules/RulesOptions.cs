@@ -13,6 +13,15 @@ public sealed class RulesOptions
     /// <summary>Folder of the content-addressed archive of every ruleset version that went live.</summary>
     [Required] public string ArchiveDirectory { get; set; } = "";
 
+    /// <summary>
+    /// Folder of challenger rules, watched and validated like <see cref="Directory"/>; when set, every logged
+    /// decision is also evaluated under them in the background and the result logged beside it. Empty: no challenger.
+    /// </summary>
+    public string? ChallengerDirectory { get; set; }
+
+    /// <summary>Decisions waiting for the challenger; beyond this they are skipped (and counted), never waited for.</summary>
+    [Range(1, 1_000_000)] public int ChallengerQueueCapacity { get; set; } = 10_000;
+
     /// <summary>How often the folder is rescanned in case the file watcher missed a change.</summary>
     [Range(0.1, 3600)] public double RescanSeconds { get; set; } = 1;
 

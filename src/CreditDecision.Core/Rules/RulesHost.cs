@@ -27,14 +27,31 @@ public sealed class RulesHost(string directory, RulesetArchive archive, TimeProv
         lock (_reloadLock)
         {
             var result = RulesDirectoryLoader.Load(Directory, clock);
-            if (result.Snapshot is { } snapshot && snapshot.Id != _current?.Id)
-            {
-                foreach (var ruleset in snapshot.All) Archive.Store(ruleset);
-                _current = snapshot;
-            }
+            if (result.Snapshot is { } snapshot) Swap(snapshot);
             _status = new RulesStatus(clock.GetUtcNow(), result.Errors, _current);
             return _status;
         }
+    }
+
+    /// <summary>Compiles the folder as it is now, without activating it.</summary>
+    public LoadResult LoadFolder() => RulesDirectoryLoader.Load(Directory, clock);
+
+    /// <summary>Makes a snapshot compiled elsewhere live, as a valid reload of the folder would.</summary>
+    public RulesStatus Activate(RulesetSnapshot snapshot)
+    {
+        lock (_reloadLock)
+        {
+            Swap(snapshot);
+            _status = new RulesStatus(clock.GetUtcNow(), [], _current);
+            return _status;
+        }
+    }
+
+    private void Swap(RulesetSnapshot snapshot)
+    {
+        if (snapshot.Id == _current?.Id) return;
+        foreach (var ruleset in snapshot.All) Archive.Store(ruleset);
+        _current = snapshot;
     }
 }
 

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using CreditDecision.Api.Rules;
+using CreditDecision.Audit;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Api.Challenger;
+
+/// <summary>A promotion as the log records it and the caller receives it.</summary>
+/// <param name="PromotionId">Id of the promotion record in the decision log.</param>
+/// <param name="Position">Its place in the hash chain.</param>
+/// <param name="PreviousSnapshotId">The champion's version set before.</param>
+/// <param name="SnapshotId">The version set now live: the challenger's.</param>
+public sealed record PromotionResult(
+    Guid PromotionId, long Position, string PreviousSnapshotId, string SnapshotId, DateTimeOffset PromotedAt, string PromotedBy,
+    IReadOnlyList<RulesetVersionRef> Rulesets);
+
+/// <summary>Why a promotion was not made; nothing changed.</summary>
+public sealed class PromotionRefusedException(string title, string detail) : Exception(detail)
+{
+    public string Title { get; } = title;
+}
+
+/// <summary>
+/// Makes the challenger the champion: the challenger folder's files replace the champion folder's (so the champion's
+/// watcher keeps them) and the champion's live snapshot is swapped once, atomically for every decision; then the
+/// promotion is appended to the decision log's chain. If the log cannot take the record, the champion is put back.
+/// </summary>
+public sealed class ChallengerPromotion(
+    ChallengerRules challenger, RulesHost champion, RulesActivation championActivation, DecisionLogWriter writer, TimeProvider clock)
+{
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <param name="expectedSnapshotId">The challenger version set the caller reviewed; refused if the challenger is now another.</param>
+    /// <exception cref="PromotionRefusedException">No challenger, no valid challenger rules, another version set, or already champion.</exception>
+    public async Task<PromotionResult> PromoteAsync(string expectedSnapshotId, DecisionRequestContext context, CancellationToken cancellationToken)
+    {
+        if (challenger.Host is not { } host) throw new PromotionRefusedException("No challenger is configured.", "Set Rules:ChallengerDirectory to run one.");
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            var candidate = host.Current
+                ?? throw new PromotionRefusedException("The challenger has no valid rules.", "GET /challenger shows why its folder is refused.");
+            if (candidate.Id != expectedSnapshotId)
+            {
+                throw new PromotionRefusedException("The challenger is another version set.",
+                    $"The challenger is now snapshot {candidate.Id}, not {expectedSnapshotId}. Review its report again before promoting it.");
+            }
+            var previous = champion.Current;
+            if (previous?.Id == candidate.Id) throw new PromotionRefusedException("The challenger is already the champion.", $"Snapshot {candidate.Id} is live.");
+
+            IReadOnlyDictionary<string, byte[]> previousFiles;
+            try
+            {
+                previousFiles = await championActivation.ReplaceFilesAsync(RuleFolder.Read(host.Directory), candidate.Id);
+            }
+            catch (RulesReplacementException ex)
+            {
+                throw new PromotionRefusedException("The challenger's files changed while promoting.", ex.Message);
+            }
+
+            var promotedAt = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+            var record = Record(previous?.Id ?? "", candidate, promotedAt, context);
+            try
+            {
+                var stored = await writer.AppendAsync(record, candidate, portfolio: null, CancellationToken.None);
+                return Result(stored.Record, previous?.Id ?? "", candidate);
+            }
+            catch (DecisionLogUnavailableException)
+            {
+                if (previous is not null) await championActivation.ReplaceFilesAsync(previousFiles, previous.Id);
+                throw;
+            }
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private static DecisionRecord Record(string previousSnapshotId, RulesetSnapshot promoted, DateTimeOffset promotedAt, DecisionRequestContext context)
+    {
+        var id = Guid.CreateVersion7(promotedAt);
+        var requestJson = JsonSerializer.Serialize(new { snapshotId = promoted.Id }, ContractJson.Options);
+        return new DecisionRecord
+        {
+            Kind = RecordKinds.Promotion,
+            DecisionId = id,
+            ApplicationId = "rules-promotion",
+            EnterpriseId = "",
+            Outcome = "promoted",
+            DecidedAt = promotedAt,
+            Caller = context.Caller,
+            RequestId = context.RequestId,
+            RequestHash = DecisionRecorder.Sha256(requestJson),
+            RequestJson = requestJson,
+            ResponseJson = JsonSerializer.Serialize(
+                new { previousSnapshotId, snapshotId = promoted.Id, promotedAt, promotedBy = context.Caller, rulesets = promoted.AllVersionRefs },
+                ContractJson.Options),
+            SnapshotId = promoted.Id,
+            RulesetVersions = RulesetVersionsJson.Of(promoted),
+            EngineVersion = DecisionRecorder.EngineVersion,
+            ServiceVersion = DecisionRecorder.ServiceVersion,
+        };
+    }
+
+    private static PromotionResult Result(DecisionRecord stored, string previousSnapshotId, RulesetSnapshot promoted) =>
+        new(stored.DecisionId, stored.Position, previousSnapshotId, promoted.Id, stored.DecidedAt, stored.Caller, promoted.AllVersionRefs);
+}
