@@ -3,6 +3,8 @@
 # POST /load-baseline (same authentication and JSON binding, constant answer), then POST /decide again while the
 # rules are reloaded every second (about 120 rulesets recompiled in 20 s), and finally /decide at 256 connections. 32 connections, 20 s per run after a 5 s warm-up, one after the other in one
 # service so that the ratios hold on a noisy machine. Usage: scripts/load/decide-vs-bare.sh [--no-build]
+# With LOAD_CHALLENGER=1 the service also runs a challenger folder (the approval minimum owner score raised to
+# 600) that shadows every decision, and the challenger's counters are printed at the end.
 set -euo pipefail
 
 if [ -z "${LOAD_BOUNDED:-}" ]; then
@@ -33,6 +35,13 @@ fi
 dll="$repo/src/CreditDecision.Api/bin/Release/net10.0/CreditDecision.Api.dll"
 
 cp -r "$repo/rules" "$work/rules"
+challenger_setting=()
+if [ -n "${LOAD_CHALLENGER:-}" ]; then
+    cp -r "$repo/rules" "$work/challenger"
+    sed -i 's/"minimumOwnerCreditScore": 500/"minimumOwnerCreditScore": 600/' "$work/challenger/approval.json"
+    rm "$work/challenger/approval.cases.json"
+    challenger_setting=("Rules__ChallengerDirectory=$work/challenger")
+fi
 export LOAD_API_KEY
 LOAD_API_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 url="http://127.0.0.1:$("${helper[@]}" port)"
@@ -42,8 +51,8 @@ url="http://127.0.0.1:$("${helper[@]}" port)"
     export Rules__Directory="$work/rules" Rules__ArchiveDirectory="$work/rules-archive" Rules__RescanSeconds=3600
     export Portfolio__File="$repo/portfolio/portfolio.json"
     export DecisionLog__Provider=sqlite DecisionLog__ConnectionString="Data Source=$work/decisions.db"
-    export Auth__ApiKeys__load__Key="$LOAD_API_KEY" Auth__ApiKeys__load__Roles__0=originator Auth__ApiKeys__load__Roles__1=policy
-    exec dotnet "$dll" --urls "$url"
+    export Auth__ApiKeys__load__Key="$LOAD_API_KEY" Auth__ApiKeys__load__Roles__0=originator Auth__ApiKeys__load__Roles__1=policy Auth__ApiKeys__load__Roles__2=auditor
+    exec env "${challenger_setting[@]}" dotnet "$dll" --urls "$url"
 ) >"$work/service.log" 2>&1 &
 service_pid=$!
 "${helper[@]}" wait-healthy "$url" 60 || { tail -n 40 "$work/service.log"; exit 1; }
@@ -67,6 +76,11 @@ echo "reloads during the last run: $reloads, one a second (each compiles 6 rules
 # With more connections in flight each commit carries a larger batch: what the log sustains when the load
 # generator does not wait on its latency.
 run decide-256-connections /decide 256
+
+if [ -n "${LOAD_CHALLENGER:-}" ]; then
+    sleep 2
+    echo "challenger: $(curl -s -H "X-Api-Key: $LOAD_API_KEY" "$url/challenger" | python3 -c 'import json,sys; print(json.load(sys.stdin)["shadow"])')"
+fi
 
 value() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" "$work/$1.txt"; }
 python3 - "$(value bare rps)" "$(value decide rps)" "$(value decide p99_ms)" "$(value decide-during-reloads p99_ms)" <<'PY'

@@ -22,11 +22,16 @@ public sealed record ChallengerCounters(
 /// hands each logged decision over without waiting (when the bounded queue is full the decision is skipped and
 /// counted), and one background loop evaluates the queue and writes the results to the log in batches. The
 /// challenger decides with the champion decision's id, time and portfolio version, so its result is exactly what
-/// a backtest of the same candidate would compute for that decision.
+/// a backtest of the same candidate would compute for that decision. The result is stored without its trace, a
+/// fifth of the size: a replay of the decision against the challenger's snapshot gives the trace, rule by rule.
+/// Batches are large and the loop pauses between them, so the decisions' own log commits are rarely kept waiting.
 /// </summary>
 public sealed class ChallengerShadow
 {
-    public const int MaxBatch = 256;
+    public const int MaxBatch = 1024;
+
+    /// <summary>Pause between batches: lets the decisions' commits take the log's write lock in between.</summary>
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<RulesetSnapshot?>? _challengerRules;
     private readonly IDecisionLog _log;
@@ -98,6 +103,7 @@ public sealed class ChallengerShadow
                 Fail(ex, batch.Count);
             }
             batch.Clear();
+            await Task.Delay(Pause);
         }
     }
 
@@ -111,7 +117,8 @@ public sealed class ChallengerShadow
         try
         {
             var response = DecisionPipeline.Evaluate(snapshot, work.Portfolio, work.Application, work.DecisionId, work.DecidedAt);
-            return new ChallengerResult(work.DecisionId, work.DecidedAt, response.Outcome, JsonSerializer.Serialize(response, ContractJson.Options), snapshot);
+            var withoutTrace = response with { Trace = [] };
+            return new ChallengerResult(work.DecisionId, work.DecidedAt, response.Outcome, JsonSerializer.Serialize(withoutTrace, ContractJson.Options), snapshot);
         }
         catch (Exception ex)
         {

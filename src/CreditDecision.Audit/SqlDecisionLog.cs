@@ -25,6 +25,12 @@ public abstract class SqlDecisionLog : IDecisionLog
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A connection for challenger results, which no customer saw: a store may trade their durability on a crash
+    /// (they are then counted as not shadowed) for less contention with the decisions' own commits.
+    /// </summary>
+    protected virtual ValueTask<DbConnection> OpenForShadowAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     /// <summary>Schema scripts, applied in order; the index + 1 is the schema version.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
 
@@ -227,7 +233,7 @@ public abstract class SqlDecisionLog : IDecisionLog
 
     public async Task AppendChallengerResultsAsync(IReadOnlyList<ChallengerResult> results, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForShadowAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var newSnapshots = results.Select(r => r.Snapshot).DistinctBy(s => s.Id).Where(s => !IsArchived(_archivedSnapshots, s.Id)).ToList();
         foreach (var snapshot in newSnapshots) await ArchiveAsync(connection, transaction, snapshot, cancellationToken);

@@ -38,6 +38,14 @@ public sealed class SqliteDecisionLog : SqlDecisionLog
         return connection;
     }
 
+    /// <summary>Without the fsync per commit: the next decision's commit (synchronous=FULL) makes them durable.</summary>
+    protected override async ValueTask<DbConnection> OpenForShadowAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null, "PRAGMA synchronous = NORMAL;", cancellationToken);
+        return connection;
+    }
+
     protected override ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken) =>
         BeginImmediate(connection);
 

@@ -116,6 +116,12 @@ public sealed class ChallengerTests : IDisposable
         Assert.Equal(expectedDeclines, migration.GetProperty("approve").GetProperty("decline").GetInt64() + migration.GetProperty("refer").GetProperty("decline").GetInt64());
         Assert.Equal(history.Count(d => d.Score is >= 500 and < ChallengerMinimumScore),
             report.GetProperty("comparison").GetProperty("newReasonCodes").GetProperty("KO_OWNER_CREDIT_SCORE").GetInt64());
+
+        var html = await client.GetAsync("/challenger/report?format=html");
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        var page = await html.Content.ReadAsStringAsync();
+        Assert.Contains($"<h1>Challenger {challengerSnapshot[..12]}", page);
+        Assert.Contains("id=\"outcome-migration\"", page);
     }
 
     [Theory, MemberData(nameof(Stores))]
