@@ -1,6 +1,7 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Console;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
@@ -20,6 +21,7 @@ builder.AddMonitoring();
 builder.AddPortfolio();
 builder.AddBacktests();
 builder.AddChallenger();
+builder.AddConsole();
 
 var app = builder.Build();
 
@@ -32,6 +34,7 @@ app.MapPortfolio();
 app.MapAudit();
 app.MapBacktests();
 app.MapChallenger();
+app.MapConsole();
 app.MapHealth();
 app.MapLoadBaseline();
 

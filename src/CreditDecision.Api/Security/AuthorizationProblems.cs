@@ -5,14 +5,15 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Security;
 
-/// <summary>A missing or wrong key is a 401, a key without the endpoint's role a 403; both as problem details.</summary>
+/// <summary>For the API, a missing or wrong key is a 401, a key without the endpoint's role a 403; both as problem details.</summary>
 public sealed class AuthorizationProblems(IProblemDetailsService problems) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
-        var problem = result switch
+        // The console's pages redirect to its sign-in page instead, as a browser expects.
+        var problem = policy.AuthenticationSchemes.Contains(Console.ConsoleExtensions.Scheme) ? null : result switch
         {
             { Challenged: true } => Unauthenticated(context),
             { Forbidden: true } => Forbidden(context, policy),

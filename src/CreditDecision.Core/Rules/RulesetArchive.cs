@@ -30,6 +30,11 @@ public sealed class RulesetArchive(string directory)
             ? [.. System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(Directory, name), "*.json").Select(System.IO.Path.GetFileNameWithoutExtension).Order()!]
             : [];
 
+    /// <summary>Every archived version of a ruleset with when this archive first stored it (first went live here), newest first.</summary>
+    public IReadOnlyList<ArchivedVersion> History(string name) =>
+        [.. Versions(name).Select(version => new ArchivedVersion(version, new DateTimeOffset(File.GetLastWriteTimeUtc(PathOf(name, version)), TimeSpan.Zero)))
+            .OrderByDescending(v => v.ArchivedAt)];
+
     private string PathOf(string name, string version) => System.IO.Path.Combine(Directory, name, version + ".json");
 
     private static bool IsSafeName(string name) =>
@@ -38,3 +43,6 @@ public sealed class RulesetArchive(string directory)
     private static bool IsVersion(string version) =>
         version.Length == 64 && version.All(char.IsAsciiHexDigitLower);
 }
+
+/// <summary>One archived ruleset version.</summary>
+public sealed record ArchivedVersion(string Version, DateTimeOffset ArchivedAt);

@@ -9,30 +9,36 @@ public static class RulesetDiff
     {
         var old = ReadFolder(before);
         var @new = ReadFolder(after);
-        var changes = new List<RulesetChange>();
-        foreach (var name in old.Keys.Union(@new.Keys).Order(StringComparer.Ordinal))
+        return [.. old.Keys.Union(@new.Keys).Order(StringComparer.Ordinal)
+            .Select(name => Change(name, old.TryGetValue(name, out var a) ? a : null, @new.TryGetValue(name, out var b) ? b : null))
+            .Where(change => change.VersionBefore != change.VersionAfter)];
+    }
+
+    /// <summary>What changed between two versions of one ruleset, given as file contents.</summary>
+    public static RulesetChange Compare(string name, byte[] before, byte[] after)
+    {
+        using var a = JsonDocument.Parse(before);
+        using var b = JsonDocument.Parse(after);
+        return Change(name, a.RootElement, b.RootElement);
+    }
+
+    private static RulesetChange Change(string name, JsonElement? a, JsonElement? b)
+    {
+        var lines = new List<string>();
+        if (a is null) lines.Add("ruleset added");
+        else if (b is null) lines.Add("ruleset removed");
+        else
         {
-            JsonElement? a = old.TryGetValue(name, out var oldRoot) ? oldRoot : null;
-            JsonElement? b = @new.TryGetValue(name, out var newRoot) ? newRoot : null;
-            var lines = new List<string>();
-            if (a is null) lines.Add("ruleset added");
-            else if (b is null) lines.Add("ruleset removed");
-            else
+            CompareMembers(lines, "parameter", Members(a.Value, "Parameters"), Members(b.Value, "Parameters"));
+            CompareMembers(lines, "rule", Rules(a.Value), Rules(b.Value));
+            foreach (var field in new[] { "Stage", "Label", "EffectiveDate", "Description", "Settings" })
             {
-                CompareMembers(lines, "parameter", Members(a.Value, "Parameters"), Members(b.Value, "Parameters"));
-                CompareMembers(lines, "rule", Rules(a.Value), Rules(b.Value));
-                foreach (var field in new[] { "Stage", "Label", "EffectiveDate", "Description", "Settings" })
-                {
-                    var x = Canonical(a.Value, field);
-                    var y = Canonical(b.Value, field);
-                    if (x != y) lines.Add($"{field} changed: {x ?? "(none)"} -> {y ?? "(none)"}");
-                }
+                var x = Canonical(a.Value, field);
+                var y = Canonical(b.Value, field);
+                if (x != y) lines.Add($"{field} changed: {x ?? "(none)"} -> {y ?? "(none)"}");
             }
-            var versionBefore = a is null ? null : CanonicalJson.Sha256(a.Value);
-            var versionAfter = b is null ? null : CanonicalJson.Sha256(b.Value);
-            if (versionBefore != versionAfter) changes.Add(new RulesetChange(name, versionBefore, versionAfter, lines));
         }
-        return changes;
+        return new RulesetChange(name, a is null ? null : CanonicalJson.Sha256(a.Value), b is null ? null : CanonicalJson.Sha256(b.Value), lines);
     }
 
     private static void CompareMembers(List<string> lines, string kind, Dictionary<string, string> before, Dictionary<string, string> after)

@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using CreditDecision.Api.Audit;
+using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Security;
+using CreditDecision.Audit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditDecision.Api.Console;
+
+/// <summary>
+/// The web console at /console: Razor Pages served by the service itself, reading through the same services as
+/// the API. Staff sign in with their API key once; the console then holds who they are and their roles in an
+/// encrypted, HTTP-only, SameSite=Strict cookie (never the key itself), and every form carries an anti-forgery token.
+/// </summary>
+public static class ConsoleExtensions
+{
+    public const string Scheme = "Console";
+    public const string CookieName = "creditdecision-console";
+
+    /// <summary>Authorization policies of the console pages: signed in, and for some pages a role.</summary>
+    public static class Policies
+    {
+        public const string SignedIn = "console";
+        public const string RulesReaders = "console-rules";
+        public const string Auditors = "console-audit";
+        public const string PolicyStaff = "console-policy";
+    }
+
+    public static void AddConsole(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddRazorPages(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Console", Policies.SignedIn);
+            options.Conventions.AllowAnonymousToPage("/Console/SignIn");
+        });
+        builder.Services.Configure<RouteOptions>(options => options.LowercaseUrls = true);
+        builder.Services.AddAuthentication().AddCookie(Scheme, options =>
+        {
+            options.Cookie.Name = CookieName;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.Path = "/console";
+            options.LoginPath = "/console/signin";
+            options.AccessDeniedPath = "/console/denied";
+            options.ExpireTimeSpan = TimeSpan.FromHours(8);
+            options.SlidingExpiration = true;
+        });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.SignedIn, ConsolePolicy())
+            .AddPolicy(Policies.RulesReaders, ConsolePolicy(Roles.Policy, Roles.Auditor))
+            .AddPolicy(Policies.Auditors, ConsolePolicy(Roles.Auditor))
+            .AddPolicy(Policies.PolicyStaff, ConsolePolicy(Roles.Policy));
+    }
+
+    public static void MapConsole(this WebApplication app)
+    {
+        app.MapRazorPages();
+        // What the console links to that is not a page: the same handlers as the API, behind the console's cookie.
+        var files = app.MapGroup("/console").ExcludeFromDescription();
+        files.MapGet("/audit/export", AuditEndpoints.Export).RequireAuthorization(Policies.Auditors);
+        files.MapGet("/challenger/report", (ChallengerReporter reporter, CancellationToken cancellationToken, string? from, string? to) =>
+            ChallengerEndpoints.Report(reporter, cancellationToken, from, to, format: "html")).RequireAuthorization(Policies.RulesReaders);
+        files.MapGet("/backtest", Backtest).RequireAuthorization(Policies.PolicyStaff);
+    }
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> Backtest(
+        Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string snapshotId, string? from = null, string? to = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (start, end) = AuditEndpoints.Period(NullIfEmpty(from), NullIfEmpty(to), errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        try
+        {
+            var candidate = await replayer.SnapshotAsync(snapshotId.Trim(), cancellationToken);
+            var report = await backtester.RunAsync(candidate, [], start, end, 1, 50, cancellationToken);
+            return TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8");
+        }
+        catch (ReplayNotPossibleException ex)
+        {
+            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The version set cannot be used.");
+        }
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
+
+    private static AuthorizationPolicy ConsolePolicy(params string[] roles)
+    {
+        var policy = new AuthorizationPolicyBuilder(Scheme).RequireAuthenticatedUser();
+        if (roles.Length > 0) policy.RequireRole(roles);
+        return policy.Build();
+    }
+
+    /// <summary>Signs in the holder of a configured API key; false (and nothing set) when the key is not one.</summary>
+    public static async Task<bool> SignInWithKeyAsync(this HttpContext http, ApiKeyRing keys, string? presented)
+    {
+        if (string.IsNullOrEmpty(presented) || keys.Find(presented) is not { } key) return false;
+        var identity = new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, key.Name), .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role))], Scheme);
+        await http.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+        return true;
+    }
+}

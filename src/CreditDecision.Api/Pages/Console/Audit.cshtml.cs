@@ -1,0 +1,22 @@
+using CreditDecision.Api.Console;
+using CreditDecision.Audit;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace CreditDecision.Api.Pages.Console;
+
+[Authorize(Policy = ConsoleExtensions.Policies.Auditors)]
+public sealed class AuditModel(IDecisionLog log) : PageModel
+{
+    public ChainVerification? Verification { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task OnPostAsync(CancellationToken cancellationToken)
+    {
+        var head = await log.ReadHeadAsync(cancellationToken);
+        Verification = await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken);
+    }
+}

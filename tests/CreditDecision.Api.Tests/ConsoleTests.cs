@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CreditDecision.Api.Tests;
+
+/// <summary>The web console, through a real headless Chromium on a loopback port, and its cookie and forms over HTTP.</summary>
+public sealed partial class ConsoleTests : IDisposable
+{
+    private readonly TempDirectory _rules = RepoPaths.CopyOfRules();
+    private readonly CreditDecisionApplication _app;
+
+    public ConsoleTests() => _app = new CreditDecisionApplication(_rules.Path);
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        _rules.Dispose();
+    }
+
+    /// <summary>Screenshots go to a temporary folder, and to docs/console when CREDITDECISION_KEEP_SCREENSHOTS names a folder.</summary>
+    private static async Task Screenshot(BrowserSession browser, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("CREDITDECISION_KEEP_SCREENSHOTS") is { } keep ? Path.Combine(keep, "console") : Path.GetTempPath();
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        await browser.ScreenshotAsync(path);
+        Assert.True(new FileInfo(path).Length > 10_000, $"the screenshot {name} is (nearly) blank");
+    }
+
+    [Fact]
+    public async Task Staff_sign_in_open_a_decision_replay_it_diff_a_ruleset_and_see_a_refused_rule_file()
+    {
+        if (HeadlessBrowser.Find() is not { } chromium) return;
+        _app.UseKestrel(0);
+        _app.StartServer();
+        using var api = _app.CreateClient();
+        // Browsers treat loopback as a secure context, so the console's Secure cookie is kept over plain HTTP here.
+        var site = $"http://127.0.0.1:{api.BaseAddress!.Port}";
+        var decision = await (await api.Decide(ApplicationJson.FromSample("healthy-manufacturer").With("applicationId", "CONSOLE-1"))).ReadJson();
+        await api.Decide(ApplicationJson.FromSample("tax-arrears").With("applicationId", "CONSOLE-2"));
+        await using var browser = await BrowserSession.StartAsync(chromium);
+
+        await browser.NavigateAsync(site + "/console/decisions");
+        Assert.Equal("/console/signin", (await browser.LocationAsync()).Split('?')[0]);
+        await browser.FillAsync("#key", "not-a-key-at-all-00000");
+        await browser.ClickAndWaitAsync("main button[type=submit]");
+        Assert.Contains("not a configured API key", await browser.TextAsync("#signin-error"));
+        await Screenshot(browser, "sign-in");
+        await browser.FillAsync("#key", TestKeys.AllRoles.Key);
+        await browser.ClickAndWaitAsync("main button[type=submit]");
+        Assert.Equal("/console/decisions", await browser.LocationAsync());
+
+        Assert.Contains("CONSOLE-1", await browser.TextAsync("#results"));
+        await Screenshot(browser, "decisions");
+        await browser.ClickAndWaitAsync($"a[href='/console/decisions/{decision.GetProperty("decisionId").GetString()}']");
+        Assert.Equal("approve", await browser.TextAsync("#outcome"));
+        Assert.Contains("TaxArrearsOutstanding", await browser.TextAsync("main"));
+        await browser.ClickAndWaitAsync("#replay");
+        Assert.Contains("Identical", await browser.TextAsync("#replay-result"));
+        await Screenshot(browser, "decision-replayed");
+
+        FileEdit.Replace(Path.Combine(_rules.Path, "approval.json"), "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 3");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/rulesets/reload", null)).StatusCode);
+        await browser.NavigateAsync(site + "/console/rulesets/history?name=sme-approval");
+        await browser.ClickAndWaitAsync("#compare");
+        Assert.Contains("parameter changed: minYearsInBusiness: 2 -> 3", await browser.TextAsync("#changes"));
+        Assert.Contains("\"minYearsInBusiness\": 3", await browser.TextAsync("#side-by-side .add"));
+        await Screenshot(browser, "ruleset-diff");
+
+        FileEdit.Replace(Path.Combine(_rules.Path, "approval.json"), "applicant.taxArrears > taxArrearsTolerance", "applicant.taxArears > 0");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.PostAsync("/rulesets/reload", null)).StatusCode);
+        await browser.NavigateAsync(site + "/console/rulesets");
+        Assert.Contains("refused", await browser.TextAsync("#validation-status"));
+        var errors = await browser.TextAsync("#validation-errors");
+        Assert.Contains("approval.json", errors);
+        Assert.Contains("TaxArrearsOutstanding", errors);
+        Assert.Contains("applicant.taxArears > 0", errors);
+        await Screenshot(browser, "rulesets-refused");
+
+        await browser.NavigateAsync(site + "/console/audit");
+        await browser.ClickAndWaitAsync("#verify");
+        Assert.Contains("Intact: 2 records", await browser.TextAsync("#verification"));
+        await Screenshot(browser, "audit");
+        await browser.NavigateAsync(site + "/console/challenger");
+        await Screenshot(browser, "challenger");
+        await browser.NavigateAsync(site + "/console/monitoring");
+        await Screenshot(browser, "monitoring");
+    }
+
+    [Fact]
+    public async Task A_role_sees_only_its_pages()
+    {
+        using var client = ConsoleClient();
+        await SignInAsync(client, TestKeys.Lender.Key);
+
+        var home = await (await client.GetAsync("/console")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("/console/decisions", home);
+        var decisions = await client.GetAsync("/console/decisions");
+        Assert.Equal("/console/denied", decisions.RequestMessage!.RequestUri!.AbsolutePath);
+
+        using var auditor = ConsoleClient();
+        await SignInAsync(auditor, TestKeys.Auditor.Key);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/console/decisions")).StatusCode);
+        Assert.Equal("/console/decisions", (await auditor.GetAsync("/console/decisions")).RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task The_cookie_is_secure_http_only_and_same_site_and_forms_need_the_anti_forgery_token()
+    {
+        using var client = ConsoleClient();
+        var form = await client.GetStringAsync("/console/signin");
+        var signIn = await client.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["key"] = TestKeys.AllRoles.Key, ["__RequestVerificationToken"] = Token(form),
+        }));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+
+        using var raw = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = new Uri("https://localhost") });
+        var page = await raw.GetAsync("/console/signin");
+        var cookies = page.Headers.GetValues("Set-Cookie").ToList();
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/console/signin")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["key"] = TestKeys.AllRoles.Key, ["__RequestVerificationToken"] = Token(await page.Content.ReadAsStringAsync()),
+            }),
+        };
+        post.Headers.Add("Cookie", string.Join("; ", cookies.Select(c => c.Split(';')[0])));
+        var signedIn = await raw.SendAsync(post);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var session = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith("creditdecision-console=", StringComparison.Ordinal));
+        Assert.Contains("secure", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", session, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", session, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(TestKeys.AllRoles.Key, session);
+
+        // A form posted without its anti-forgery token is refused, even with a valid session.
+        var forged = await client.PostAsync("/console/audit", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_api_still_answers_problems_not_sign_in_pages()
+    {
+        using var client = _app.CreateClient().WithKey(null);
+        var response = await client.GetAsync("/decisions");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        // The console's cookie is no API credential.
+        using var console = ConsoleClient();
+        await SignInAsync(console, TestKeys.AllRoles.Key);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await console.GetAsync("/decisions")).StatusCode);
+    }
+
+    private HttpClient ConsoleClient() =>
+        _app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), HandleCookies = true }).WithKey(null);
+
+    private static async Task SignInAsync(HttpClient client, string key)
+    {
+        var form = await client.GetStringAsync("/console/signin");
+        var response = await client.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["key"] = key, ["__RequestVerificationToken"] = Token(form),
+        }));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/console", response.RequestMessage!.RequestUri!.AbsolutePath);
+    }
+
+    private static string Token(string html) => TokenPattern().Match(html).Groups[1].Value;
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+}
