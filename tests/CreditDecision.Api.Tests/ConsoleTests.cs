@@ -39,6 +39,8 @@ public sealed partial class ConsoleTests : IDisposable
         var site = $"http://127.0.0.1:{api.BaseAddress!.Port}";
         var decision = await (await api.Decide(ApplicationJson.FromSample("healthy-manufacturer").With("applicationId", "CONSOLE-1"))).ReadJson();
         await api.Decide(ApplicationJson.FromSample("tax-arrears").With("applicationId", "CONSOLE-2"));
+        var book = new StringContent(File.ReadAllText(Path.Combine(RepoPaths.Samples, "loan-book.ndjson")), System.Text.Encoding.UTF8, "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/monitor", book)).StatusCode);
         await using var browser = await BrowserSession.StartAsync(chromium);
 
         await browser.NavigateAsync(site + "/console/decisions");
@@ -80,11 +82,12 @@ public sealed partial class ConsoleTests : IDisposable
 
         await browser.NavigateAsync(site + "/console/audit");
         await browser.ClickAndWaitAsync("#verify");
-        Assert.Contains("Intact: 2 records", await browser.TextAsync("#verification"));
+        Assert.Contains("Intact: 8 records", await browser.TextAsync("#verification"));
         await Screenshot(browser, "audit");
         await browser.NavigateAsync(site + "/console/challenger");
         await Screenshot(browser, "challenger");
         await browser.NavigateAsync(site + "/console/monitoring");
+        Assert.Contains("6 loan review(s)", await browser.TextAsync("main"));
         await Screenshot(browser, "monitoring");
     }
 
