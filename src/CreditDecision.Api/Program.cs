@@ -6,6 +6,7 @@ using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Monitoring;
+using CreditDecision.Api.Observability;
 using CreditDecision.Api.Portfolio;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
@@ -22,6 +23,7 @@ builder.AddPortfolio();
 builder.AddBacktests();
 builder.AddChallenger();
 builder.AddConsole();
+builder.AddObservability();
 
 var app = builder.Build();
 
@@ -36,6 +38,7 @@ app.MapBacktests();
 app.MapChallenger();
 app.MapConsole();
 app.MapHealth();
+app.MapObservability();
 app.MapLoadBaseline();
 
 app.Run();

@@ -4,6 +4,7 @@ using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 
 namespace CreditDecision.Audit;
 
@@ -73,7 +74,7 @@ public sealed class ChallengerShadow
     {
         if (_challengerRules is null) return;
         Interlocked.Increment(ref _offered);
-        if (!_queue.Writer.TryWrite(new Work(application, champion.DecisionId, champion.DecidedAt, portfolio)))
+        if (!_queue.Writer.TryWrite(new Work(application, champion.DecisionId, champion.DecidedAt, champion.Outcome, portfolio)))
         {
             Interlocked.Increment(ref _skippedQueueFull);
         }
@@ -117,6 +118,7 @@ public sealed class ChallengerShadow
         try
         {
             var response = DecisionPipeline.Evaluate(snapshot, work.Portfolio, work.Application, work.DecisionId, work.DecidedAt);
+            Metrics.ChallengerResults.Add(1, new KeyValuePair<string, object?>("agree", response.Outcome == work.ChampionOutcome ? "true" : "false"));
             var withoutTrace = response with { Trace = [] };
             return new ChallengerResult(work.DecisionId, work.DecidedAt, response.Outcome, JsonSerializer.Serialize(withoutTrace, ContractJson.Options), snapshot);
         }
@@ -133,5 +135,5 @@ public sealed class ChallengerShadow
         _lastFailure = exception.Message;
     }
 
-    private sealed record Work(LoanApplication Application, Guid DecisionId, DateTimeOffset DecidedAt, PortfolioSnapshot Portfolio);
+    private sealed record Work(LoanApplication Application, Guid DecisionId, DateTimeOffset DecidedAt, string ChampionOutcome, PortfolioSnapshot Portfolio);
 }

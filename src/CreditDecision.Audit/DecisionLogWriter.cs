@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 
 namespace CreditDecision.Audit;
 
@@ -40,9 +42,12 @@ public sealed class DecisionLogWriter : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
+            var startedAt = Stopwatch.GetTimestamp();
             try
             {
                 var results = await _log.AppendAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
+                Metrics.LogWriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
+                Metrics.LogBatchSize.Record(batch.Count);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.SetResult(results[i]);
             }
             catch (Exception ex)

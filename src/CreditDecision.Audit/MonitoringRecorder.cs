@@ -2,6 +2,7 @@ using System.Text.Json;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 
 namespace CreditDecision.Audit;
 
@@ -19,6 +20,7 @@ public sealed class MonitoringRecorder(DecisionLogWriter writer, TimeProvider cl
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
         var result = MonitoringPipeline.Evaluate(snapshot, review, Guid.CreateVersion7(now), now);
+        Metrics.MonitoringReviews.Add(1, new KeyValuePair<string, object?>("level", result.WarningLevel));
         var requestJson = JsonSerializer.Serialize(review, ContractJson.Options);
         var record = new DecisionRecord
         {

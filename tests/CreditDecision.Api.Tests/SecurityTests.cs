@@ -21,6 +21,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "GET", "/rulesets", "policy auditor" },
         { "GET", "/rulesets/status", "policy auditor" },
         { "POST", "/rulesets/reload", "policy" },
+        { "GET", "/rulesets/sme-approval/stats", "policy" },
         { "GET", "/portfolio", "policy auditor" },
         { "PUT", "/portfolio", "policy" },
         { "POST", "/backtests", "policy" },
@@ -73,6 +74,9 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
 
     [Theory]
     [InlineData("/health")]
+    [InlineData("/health/live")]
+    [InlineData("/health/ready")]
+    [InlineData("/metrics")]
     [InlineData("/openapi/v1.json")]
     [InlineData("/swagger/index.html")]
     public async Task Health_and_the_api_description_are_open(string path)

@@ -49,14 +49,15 @@ public sealed class TestLogDatabase : IDisposable
     public string Provider { get; }
     public string ConnectionString { get; }
 
-    public static TestLogDatabase Create(string store)
+    /// <param name="server">PostgreSQL to use instead of the one <see cref="TestStores.PostgresVariable"/> names.</param>
+    public static TestLogDatabase Create(string store, string? server = null)
     {
         if (store == TestStores.Sqlite)
         {
             var folder = new TempDirectory();
             return new TestLogDatabase(store, $"Data Source={Path.Combine(folder.Path, "decisions.db")}", folder, null);
         }
-        var server = TestStores.PostgresConnectionString
+        server ??= TestStores.PostgresConnectionString
             ?? throw new InvalidOperationException($"Set {TestStores.PostgresVariable} to run the PostgreSQL tests.");
         var schema = "test_" + Guid.NewGuid().ToString("N");
         var builder = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema };

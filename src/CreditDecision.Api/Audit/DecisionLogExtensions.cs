@@ -1,3 +1,4 @@
+using CreditDecision.Api.Health;
 using CreditDecision.Audit;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
@@ -30,6 +31,7 @@ public static class DecisionLogExtensions
             return new DecisionReplayer(services.GetRequiredService<IDecisionLog>(), rules.Archive, () => rules.Current, () => portfolio.Current);
         });
         builder.Services.AddHostedService<DecisionLogMigration>();
+        builder.Services.AddHealthChecks().AddCheck<DecisionLogHealthCheck>("decision-log", tags: [HealthEndpoints.Ready]);
     }
 
     private static string ResolveDataSource(string connectionString, IHostEnvironment environment)

@@ -37,7 +37,7 @@ public static class ChallengerExtensions
 internal sealed class ChallengerFolderActivation(ChallengerRules challenger, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
     : IHostedService, IDisposable
 {
-    private readonly RulesActivation? _activation = challenger.Host is { } host ? new RulesActivation(host, options, logger) : null;
+    private readonly RulesActivation? _activation = challenger.Host is { } host ? new RulesActivation(host, options, logger, RulesActivation.Challenger) : null;
 
     public Task StartAsync(CancellationToken cancellationToken) => _activation?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 

@@ -41,7 +41,7 @@ public static class DecisionEndpoints
     }
 
     public static async Task<Results<ContentHttpResult, ValidationProblem>> Decide(
-        LoanApplication application, DecisionRecorder recorder, HttpContext http, CancellationToken cancellationToken)
+        LoanApplication application, DecisionRecorder recorder, HttpContext http, ILogger<DecisionRecorder> logger, CancellationToken cancellationToken)
     {
         var requestId = Header(http, RequestIdHeader);
         var idempotencyKey = Header(http, IdempotencyKeyHeader) ?? requestId;
@@ -52,6 +52,7 @@ public static class DecisionEndpoints
 
         var context = new DecisionRequestContext(Caller(http), requestId ?? http.TraceIdentifier, idempotencyKey);
         var decision = await recorder.DecideAsync(application, context, cancellationToken);
+        DecisionLogLines.Decided(logger, decision.DecisionId, application.ApplicationId!, decision.Replayed);
         if (decision.Replayed) http.Response.Headers[ReplayedHeader] = "true";
         // The JSON the log holds, byte for byte: serialized once, not again for the response.
         return TypedResults.Text(decision.ResponseJson, "application/json; charset=utf-8");
@@ -66,4 +67,14 @@ public static class DecisionEndpoints
 
     public static bool IsValidKey(string? key) =>
         key is null || (key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~'));
+}
+
+/// <summary>
+/// The service log's line per decision: ids only, no personal data (the decision log holds the rest). Debug level, so
+/// production logs carry it only when asked (<c>Logging:LogLevel:CreditDecision.Audit.DecisionRecorder=Debug</c>).
+/// </summary>
+internal static partial class DecisionLogLines
+{
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Decision {DecisionId} for application {ApplicationId} logged (replayed: {Replayed})")]
+    public static partial void Decided(ILogger logger, Guid decisionId, string applicationId, bool replayed);
 }

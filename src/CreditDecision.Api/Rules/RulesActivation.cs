@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Rules;
@@ -12,9 +13,13 @@ namespace CreditDecision.Api.Rules;
 /// Reloads run one at a time on a thread of their own: compiling a folder and running its cases takes a few
 /// hundred milliseconds of CPU, which on the thread pool would hold back the requests being decided meanwhile.
 /// </summary>
-public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
+/// <param name="folder">Which folder this follows, as metrics name it: <c>champion</c> (the live rules) or <c>challenger</c>.</param>
+public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptions> options, ILogger<RulesActivation> logger, string folder = RulesActivation.Champion)
     : IHostedService, IDisposable
 {
+    public const string Champion = "champion";
+    public const string Challenger = "challenger";
+
     private readonly BlockingCollection<Action> _requests = new();
     private Thread? _reloader;
     private int _disposed;
@@ -84,6 +89,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
                         : $"The files do not load: {string.Join("; ", loaded.Errors)}");
                 }
                 rules.Activate(loaded.Snapshot);
+                PublishActive();
                 _lastFingerprint = Fingerprint(rules.Directory);
                 LogReplaced(rules.Directory, expectedSnapshotId);
                 return previous;
@@ -94,6 +100,11 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
                 throw;
             }
         });
+
+    private void PublishActive()
+    {
+        if (folder == Champion) Metrics.SetActiveRules(rules.Current);
+    }
 
     private Task<T> OnReloader<T>(Func<T> work)
     {
@@ -152,6 +163,8 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
 
         var before = rules.Current;
         var status = rules.Reload();
+        var result = !status.IsValid ? "refused" : status.Active != before ? "activated" : "unchanged";
+        Metrics.RulesReloads.Add(1, new("folder", folder), new("result", result));
         if (!status.IsValid)
         {
             foreach (var error in status.Errors) LogRefused(error.ToString());
@@ -160,6 +173,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         {
             LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.AllVersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
         }
+        PublishActive();
         return status;
     }
 

@@ -1,3 +1,4 @@
+using CreditDecision.Api.Health;
 using CreditDecision.Core.Rules;
 using Microsoft.Extensions.Options;
 
@@ -22,6 +23,6 @@ public static class RulesExtensions
         });
         builder.Services.AddSingleton<RulesActivation>();
         builder.Services.AddHostedService(services => services.GetRequiredService<RulesActivation>());
-        builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules");
+        builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules", tags: [HealthEndpoints.Ready]);
     }
 }

@@ -1,4 +1,6 @@
+using CreditDecision.Api.Audit;
 using CreditDecision.Api.Security;
+using CreditDecision.Audit;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -21,6 +23,14 @@ public static class RulesetEndpoints
             .RequireRole(Roles.Policy)
             .WithName("ReloadRules")
             .WithSummary("Rescan the rules folder now and activate it if valid");
+        group.MapGet("/{name}/stats", GetStatistics)
+            .RequireRole(Roles.Policy)
+            .WithName("GetRuleStatistics")
+            .WithSummary("How often each rule of a ruleset fired in the logged decisions of a period, per version")
+            .WithDescription(
+                "Counted from the decision log's traces (every node, across restarts): per ruleset version, the decisions (or loan reviews, for " +
+                "the monitoring ruleset) that ran it, and per rule how many times it fired and the share of those it fired in.")
+            .ProducesValidationProblem();
         group.MapGet("/{name}/versions/{version}", GetVersion)
             .WithName("GetRulesetVersion")
             .WithSummary("The exact content of any ruleset version that has ever been live")
@@ -38,6 +48,15 @@ public static class RulesetEndpoints
     {
         var status = RulesStatusResponse.From(await activation.ReloadNowAsync());
         return status.Valid ? TypedResults.Ok(status) : TypedResults.UnprocessableEntity(status);
+    }
+
+    public static async Task<Results<Ok<RulesetStatistics>, ValidationProblem>> GetStatistics(
+        string name, IDecisionLog log, CancellationToken cancellationToken, string? from = null, string? to = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+        return TypedResults.Ok(await RuleStatisticsReader.ReadAsync(log, name, start, end, cancellationToken));
     }
 
     public static Results<FileContentHttpResult, ProblemHttpResult> GetVersion(string name, string version, RulesHost rules) =>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 using CreditDecision.Core.Vocabulary;
 
 namespace CreditDecision.Core.Decisions;
@@ -19,18 +21,26 @@ public static class DecisionPipeline
     public const string DeclinedCap = "declined";
 
     /// <summary>Evaluates a validated application (see <see cref="ApplicationValidator"/>).</summary>
+    /// <param name="timings">Filled with each stage's time when given (live decisions); replays and backtests pass none.</param>
     public static DecisionResponse Evaluate(
-        RulesetSnapshot snapshot, PortfolioSnapshot portfolio, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt)
+        RulesetSnapshot snapshot, PortfolioSnapshot portfolio, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt,
+        StageTimings? timings = null)
     {
         var facts = FactsBuilder.Build(application, portfolio);
         var trace = new List<StageTrace>(Stages.DecisionOrder.Count);
+        var mark = timings is null ? 0 : Stopwatch.GetTimestamp();
 
         var rating = Rate(snapshot[Stage.Rating], facts, trace);
+        Done(Stage.Rating);
         var (outcome, reasons) = Approval(snapshot[Stage.Approval], facts, trace);
+        Done(Stage.Approval);
         var limit = Limit(snapshot[Stage.Limit], facts, outcome, trace);
         (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
+        Done(Stage.Limit);
         var pricing = Price(snapshot[Stage.Pricing], facts, trace);
+        Done(Stage.Pricing);
         var (warningLevel, warnings) = Warn(snapshot[Stage.EarlyWarning], facts, trace);
+        Done(Stage.EarlyWarning);
 
         return new DecisionResponse
         {
@@ -49,6 +59,14 @@ public static class DecisionPipeline
             Portfolio = portfolio.ToRef(),
             Trace = trace,
         };
+
+        void Done(Stage stage)
+        {
+            if (timings is null) return;
+            var now = Stopwatch.GetTimestamp();
+            timings.Set(stage, now - mark);
+            mark = now;
+        }
     }
 
     private static RatingResult Rate(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 
 namespace CreditDecision.Core.Decisions;
 
@@ -9,13 +11,16 @@ public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, Ti
 {
     public Decision Decide(LoanApplication application)
     {
+        var startedAt = Stopwatch.GetTimestamp();
         var errors = ApplicationValidator.Validate(application);
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var snapshot = rules.Current ?? throw new RulesNotLoadedException(rules.Status);
         var book = portfolio.Current;
         // Milliseconds: the precision every decision log store keeps exactly, so a replay reproduces the time.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var response = DecisionPipeline.Evaluate(snapshot, book, application, Guid.CreateVersion7(now), now);
+        var timings = new StageTimings();
+        var response = DecisionPipeline.Evaluate(snapshot, book, application, Guid.CreateVersion7(now), now, timings);
+        Metrics.RecordDecision(application, response, startedAt, timings);
         return new Decision(response, snapshot, book);
     }
 }

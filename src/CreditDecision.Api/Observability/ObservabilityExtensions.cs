@@ -1,0 +1,29 @@
+using CreditDecision.Core.Telemetry;
+using OpenTelemetry.Metrics;
+
+namespace CreditDecision.Api.Observability;
+
+public static class ObservabilityExtensions
+{
+    /// <summary>Bucket bounds (seconds) for in-process timings: a decision takes microseconds.</summary>
+    private static readonly double[] InProcessSeconds = [0.000_005, 0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.1];
+
+    /// <summary>Bucket bounds (seconds) for log commits, which wait on the disk.</summary>
+    private static readonly double[] CommitSeconds = [0.000_5, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1, 2];
+
+    private static readonly double[] BatchSizes = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+    /// <summary>Metrics from <see cref="Metrics"/> and ASP.NET Core, scraped in Prometheus text format at <c>/metrics</c>.</summary>
+    public static void AddObservability(this WebApplicationBuilder builder) =>
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(Metrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddView(Metrics.DecisionDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = InProcessSeconds })
+            .AddView(Metrics.StageDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = InProcessSeconds })
+            .AddView(Metrics.LogWriteDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = CommitSeconds })
+            .AddView(Metrics.LogBatchSize.Name, new ExplicitBucketHistogramConfiguration { Boundaries = BatchSizes })
+            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+
+    /// <summary>Open like /health: a scraper holds no API key, and the metrics carry no personal data.</summary>
+    public static void MapObservability(this WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+}
