@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Portfolio;
+using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
+using CreditDecision.Testing;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace CreditDecision.Benchmarks;
+
+/// <summary>
+/// The cost of the metrics on a live decision: the pipeline alone against the pipeline with stage timings and
+/// <see cref="Metrics.RecordDecision"/>, while an OpenTelemetry meter provider aggregates the meter as the service's does.
+/// </summary>
+[MemoryDiagnoser]
+public class InstrumentationBenchmarks
+{
+    private RulesetSnapshot _snapshot = null!;
+    private LoanApplication _application = null!;
+    private PortfolioSnapshot _portfolio = null!;
+    private MeterProvider _meters = null!;
+
+    [Params("healthy-manufacturer", "distressed-construction")]
+    public string Sample { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot
+            ?? throw new InvalidOperationException("shipped rules do not load");
+        _application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(Sample), ContractJson.Options)!;
+        _portfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!;
+        _meters = Sdk.CreateMeterProviderBuilder().AddMeter(Metrics.MeterName).Build();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _meters.Dispose();
+
+    [Benchmark(Baseline = true)]
+    public DecisionResponse Uninstrumented() =>
+        DecisionPipeline.Evaluate(_snapshot, _portfolio, _application, Guid.Empty, DateTimeOffset.UnixEpoch);
+
+    [Benchmark]
+    public DecisionResponse Instrumented()
+    {
+        var startedAt = Stopwatch.GetTimestamp();
+        var timings = new StageTimings();
+        var response = DecisionPipeline.Evaluate(_snapshot, _portfolio, _application, Guid.Empty, DateTimeOffset.UnixEpoch, timings);
+        Metrics.RecordDecision(_application, response, startedAt, timings);
+        return response;
+    }
+}
