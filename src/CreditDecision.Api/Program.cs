@@ -1,6 +1,7 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Cluster;
 using CreditDecision.Api.Console;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
@@ -22,6 +23,7 @@ builder.AddMonitoring();
 builder.AddPortfolio();
 builder.AddBacktests();
 builder.AddChallenger();
+builder.AddCluster();
 builder.AddConsole();
 builder.AddObservability();
 
@@ -36,6 +38,7 @@ app.MapPortfolio();
 app.MapAudit();
 app.MapBacktests();
 app.MapChallenger();
+app.MapCluster();
 app.MapConsole();
 app.MapHealth();
 app.MapObservability();

@@ -53,6 +53,12 @@ public sealed record DecisionRecord
     public required string EngineVersion { get; init; }
     public required string ServiceVersion { get; init; }
 
+    /// <summary>
+    /// The cluster activation number of the rules used, where rules are activated through a shared database. An index
+    /// for operators, outside <see cref="RecordHash"/>: <see cref="SnapshotId"/> is what proves which rules decided.
+    /// </summary>
+    public long? Activation { get; init; }
+
     /// <summary>Hash of the record before this one (64 zeros for the first).</summary>
     public string PreviousHash { get; init; } = "";
 

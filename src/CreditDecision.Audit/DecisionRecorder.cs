@@ -23,7 +23,8 @@ public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool
 /// <see cref="DecideAsync"/> is durable. A request under an idempotency key already used gets the stored decision.
 /// A logged decision is then offered to the challenger, if one is configured, without waiting for it.
 /// </summary>
-public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log, DecisionLogWriter writer, ChallengerShadow? challenger = null)
+public sealed class DecisionRecorder(
+    DecisionService decisions, IDecisionLog log, DecisionLogWriter writer, ChallengerShadow? challenger = null, IActivationNumbers? activations = null)
 {
     public static readonly string EngineVersion = VersionOf(typeof(RulesEngine.RulesEngine).Assembly);
     public static readonly string ServiceVersion = VersionOf(typeof(DecisionPipeline).Assembly);
@@ -39,7 +40,7 @@ public sealed class DecisionRecorder(DecisionService decisions, IDecisionLog log
         }
 
         var (response, snapshot, portfolio) = decisions.Decide(application);
-        var record = RecordOf(application, requestJson, requestHash, response, snapshot, context);
+        var record = RecordOf(application, requestJson, requestHash, response, snapshot, context) with { Activation = activations?.ActivationOf(snapshot) };
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
         if (stored.Duplicate) return Replay(stored.Record, requestHash);
         challenger?.Offer(application, response, portfolio);

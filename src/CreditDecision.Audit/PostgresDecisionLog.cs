@@ -56,7 +56,43 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         await base.MigrateAsync(cancellationToken);
     }
 
-    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    private const string ActivationChannel = "creditdecision_rules";
+    private NpgsqlConnection? _listener;
+    private readonly SemaphoreSlim _listening = new(1, 1);
+
+    protected override string ActivationNotice => $"NOTIFY {ActivationChannel}";
+
+    /// <summary>LISTENs on one connection of its own; a lost connection is reopened on the next wait.</summary>
+    public override async Task WaitForActivationAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await _listening.WaitAsync(cancellationToken);
+        try
+        {
+            if (_listener is null)
+            {
+                _listener = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await ExecuteAsync(_listener, null, $"LISTEN {ActivationChannel}", cancellationToken);
+            }
+            await _listener.WaitAsync(timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException)
+        {
+            if (_listener is not null) await _listener.DisposeAsync();
+            _listener = null;
+            await Task.Delay(timeout, cancellationToken);
+        }
+        finally
+        {
+            _listening.Release();
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_listener is not null) await _listener.DisposeAsync();
+        _listening.Dispose();
+        await _dataSource.DisposeAsync();
+    }
 
     private static bool IsPlainIdentifier(string name) =>
         name.Length is > 0 and <= 63 && !char.IsAsciiDigit(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');

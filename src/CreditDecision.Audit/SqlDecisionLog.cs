@@ -10,11 +10,11 @@ namespace CreditDecision.Audit;
 /// The decision log over ADO.NET, shared by the SQLite and PostgreSQL stores: the SQL below is the subset both
 /// speak. A store supplies connections, its schema scripts and how a write transaction takes the chain lock.
 /// </summary>
-public abstract class SqlDecisionLog : IDecisionLog
+public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
 {
     private const string RecordColumns =
         "position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id, idempotency_key, " +
-        "request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version, service_version, previous_hash, record_hash, kind";
+        "request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version, service_version, previous_hash, record_hash, kind, activation";
 
     private const string SummaryColumns =
         "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id, kind";
@@ -102,6 +102,23 @@ public abstract class SqlDecisionLog : IDecisionLog
             response_json    TEXT NOT NULL
         );
         CREATE INDEX challenger_results_decided_at ON challenger_results (decided_at_ms);
+        """,
+        $"""
+        CREATE TABLE rule_activations (
+            activation      {bigint} PRIMARY KEY,
+            snapshot_id     TEXT NOT NULL,
+            activated_at_ms {bigint} NOT NULL,
+            node            TEXT NOT NULL
+        );
+        CREATE TABLE cluster_nodes (
+            node            TEXT PRIMARY KEY,
+            started_at_ms   {bigint} NOT NULL,
+            seen_at_ms      {bigint} NOT NULL,
+            activation      {bigint},
+            snapshot_id     TEXT,
+            problem         TEXT
+        );
+        ALTER TABLE decisions ADD COLUMN activation {bigint};
         """,
     ];
 
@@ -316,6 +333,93 @@ public abstract class SqlDecisionLog : IDecisionLog
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
+    public async Task<RuleActivation> ActivateAsync(RulesetSnapshot snapshot, string node, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // The chain's lock also orders activations: one at a time across the cluster, numbers without gaps.
+        await using var transaction = await BeginAppendAsync(connection, cancellationToken);
+        if (await ReadActiveAsync(connection, transaction, cancellationToken) is { } active && active.SnapshotId == snapshot.Id) return active;
+        await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
+        var activation = new RuleActivation(
+            (await ReadActiveAsync(connection, transaction, cancellationToken))?.Activation + 1 ?? 1, snapshot.Id, DateTimeOffset.UtcNow, node);
+        await using (var insert = Command(connection, transaction,
+            "INSERT INTO rule_activations (activation, snapshot_id, activated_at_ms, node) VALUES (@activation, @snapshot, @at, @node)"))
+        {
+            Add(insert, "activation", activation.Activation);
+            Add(insert, "snapshot", activation.SnapshotId);
+            Add(insert, "at", activation.ActivatedAt.ToUnixTimeMilliseconds());
+            Add(insert, "node", node);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (ActivationNotice is { } notice) await ExecuteAsync(connection, transaction, notice, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        lock (_archivedLock) _archivedSnapshots.Add(snapshot.Id);
+        return activation;
+    }
+
+    public async Task<RuleActivation?> ReadActiveAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadActiveAsync(connection, null, cancellationToken);
+    }
+
+    /// <summary>SQL, run in the activating transaction, that wakes the other nodes; null where nodes only poll.</summary>
+    protected virtual string? ActivationNotice => null;
+
+    public virtual Task WaitForActivationAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.Delay(timeout, cancellationToken);
+
+    public async Task ReportNodeAsync(NodeReport report, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var upsert = Command(connection, null,
+            "INSERT INTO cluster_nodes (node, started_at_ms, seen_at_ms, activation, snapshot_id, problem) " +
+            "VALUES (@node, @started, @seen, @activation, @snapshot, @problem) " +
+            "ON CONFLICT (node) DO UPDATE SET started_at_ms = excluded.started_at_ms, seen_at_ms = excluded.seen_at_ms, " +
+            "activation = excluded.activation, snapshot_id = excluded.snapshot_id, problem = excluded.problem");
+        Add(upsert, "node", report.Node);
+        Add(upsert, "started", report.StartedAt.ToUnixTimeMilliseconds());
+        Add(upsert, "seen", report.SeenAt.ToUnixTimeMilliseconds());
+        AddNullable(upsert, "activation", report.Activation, DbType.Int64);
+        AddNullable(upsert, "snapshot", report.SnapshotId, DbType.String);
+        AddNullable(upsert, "problem", report.Problem, DbType.String);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<NodeReport>> ReadNodesAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(connection, null,
+            "SELECT node, started_at_ms, seen_at_ms, activation, snapshot_id, problem FROM cluster_nodes WHERE seen_at_ms >= @since ORDER BY node");
+        Add(query, "since", since.ToUnixTimeMilliseconds());
+        var nodes = new List<NodeReport>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            nodes.Add(new NodeReport(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+        return nodes;
+    }
+
+    private static async Task<RuleActivation?> ReadActiveAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var query = Command(connection, transaction,
+            "SELECT activation, snapshot_id, activated_at_ms, node FROM rule_activations ORDER BY activation DESC LIMIT 1");
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new RuleActivation(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3))
+            : null;
+    }
+
+    private static void AddNullable(DbCommand command, string name, object? value, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+    }
+
     private bool IsArchived(HashSet<string> archived, string version)
     {
         lock (_archivedLock) return archived.Contains(version);
@@ -406,13 +510,13 @@ public abstract class SqlDecisionLog : IDecisionLog
             record.Position, record.DecisionId.ToString("D"), record.ApplicationId, record.EnterpriseId, record.Outcome,
             record.DecidedAt.ToUnixTimeMilliseconds(), record.Caller, record.RequestId, record.IdempotencyKey,
             record.RequestHash, record.RequestJson, record.ResponseJson, record.SnapshotId, record.RulesetVersions,
-            record.EngineVersion, record.ServiceVersion, record.PreviousHash, record.RecordHash, record.Kind,
+            record.EngineVersion, record.ServiceVersion, record.PreviousHash, record.RecordHash, record.Kind, record.Activation,
         ];
         for (var i = 0; i < values.Length; i++)
         {
             var parameter = insert.Parameters[i];
             parameter.Value = values[i] ?? DBNull.Value;
-            if (values[i] is null) parameter.DbType = DbType.String;
+            if (values[i] is null) parameter.DbType = i == values.Length - 1 ? DbType.Int64 : DbType.String;
         }
     }
 
@@ -442,6 +546,7 @@ public abstract class SqlDecisionLog : IDecisionLog
                 PreviousHash = reader.GetString(16),
                 RecordHash = reader.GetString(17),
                 Kind = reader.GetString(18),
+                Activation = reader.IsDBNull(19) ? null : reader.GetInt64(19),
             };
         }
     }

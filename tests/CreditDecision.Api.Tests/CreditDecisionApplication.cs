@@ -38,6 +38,9 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
     /// <summary>A challenger rules folder (Rules:ChallengerDirectory), or null for none.</summary>
     public string? ChallengerDirectory { get; init; }
 
+    /// <summary>Further settings, applied last.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>False to start with no API keys configured at all.</summary>
     public bool ConfigureKeys { get; init; } = true;
 
@@ -52,6 +55,7 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         builder.UseSetting("DecisionLog:Provider", Log.Provider);
         builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
         if (ChallengerDirectory is not null) builder.UseSetting("Rules:ChallengerDirectory", ChallengerDirectory);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (!ConfigureKeys) return;
         foreach (var (key, value) in TestKeys.Settings()) builder.UseSetting(key, value);
     }

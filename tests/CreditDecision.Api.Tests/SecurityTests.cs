@@ -26,6 +26,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "PUT", "/portfolio", "policy" },
         { "POST", "/backtests", "policy" },
         { "GET", "/challenger", "policy auditor" },
+        { "GET", "/cluster", "policy auditor" },
         { "GET", "/challenger/report", "policy auditor" },
         { "POST", "/challenger/promote", "policy" },
         { "GET", "/decisions", "auditor" },

@@ -65,6 +65,20 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         _reloader?.Join();
     }
 
+    /// <summary>
+    /// Raised on the reloader thread when this node's own folder (a file change, a reload, a replacement) puts a new
+    /// version set live; not for sets adopted with <see cref="AdoptAsync"/>. Handlers run before the reload completes.
+    /// </summary>
+    public event Action<RulesetSnapshot>? LocallyActivated;
+
+    /// <summary>Makes a version set compiled elsewhere (the cluster's) live, in turn with the folder's reloads.</summary>
+    public Task<RulesStatus> AdoptAsync(RulesetSnapshot snapshot) => OnReloader(() =>
+    {
+        var status = rules.Activate(snapshot);
+        PublishActive();
+        return status;
+    });
+
     /// <summary>Forces a reload now, whatever the folder's fingerprint; completes when it is done.</summary>
     public Task<RulesStatus> ReloadNowAsync() => OnReloader(() => CheckForChanges(force: true));
 
@@ -90,6 +104,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
                 }
                 rules.Activate(loaded.Snapshot);
                 PublishActive();
+                LocallyActivated?.Invoke(loaded.Snapshot);
                 _lastFingerprint = Fingerprint(rules.Directory);
                 LogReplaced(rules.Directory, expectedSnapshotId);
                 return previous;
@@ -172,6 +187,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         else if (status.Active != before)
         {
             LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.AllVersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
+            LocallyActivated?.Invoke(status.Active);
         }
         PublishActive();
         return status;

@@ -37,9 +37,9 @@ public static class RulesetEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    public static Results<Ok<ActiveRulesets>, ProblemHttpResult> GetActive(RulesHost rules) =>
+    public static Results<Ok<ActiveRulesets>, ProblemHttpResult> GetActive(RulesHost rules, IServiceProvider services) =>
         rules.Current is { } snapshot
-            ? TypedResults.Ok(ActiveRulesets.From(snapshot))
+            ? TypedResults.Ok(ActiveRulesets.From(snapshot) with { Activation = services.GetService<IActivationNumbers>()?.ActivationOf(snapshot) })
             : TypedResults.Problem(title: "No valid rules are loaded.", detail: "GET /rulesets/status shows why.", statusCode: StatusCodes.Status503ServiceUnavailable);
 
     public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status));
@@ -68,7 +68,8 @@ public static class RulesetEndpoints
 /// <summary>The live snapshot.</summary>
 /// <param name="Snapshot">SHA-256 naming the whole set of versions.</param>
 /// <param name="LoadedAt">When this snapshot went live.</param>
-public sealed record ActiveRulesets(string Snapshot, DateTimeOffset LoadedAt, IReadOnlyList<RulesetSummary> Rulesets)
+/// <param name="Activation">The cluster activation number of this set (PostgreSQL log); null on a single node.</param>
+public sealed record ActiveRulesets(string Snapshot, DateTimeOffset LoadedAt, IReadOnlyList<RulesetSummary> Rulesets, long? Activation = null)
 {
     public static ActiveRulesets From(RulesetSnapshot snapshot) => new(
         snapshot.Id,
