@@ -120,6 +120,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
         Assert.Equal(decisions.Count + 1, exported.Count);
         Assert.Equal(decisions.Select(d => d.Id).Append(exported[^1].GetProperty("decisionId").GetString()).Order(), exported.Select(r => r.GetProperty("decisionId").GetString()).Order());
+        var activations = exported.ToDictionary(r => r.GetProperty("decisionId").GetString()!, r => r.GetProperty("activation").GetInt64());
+        Assert.All(decisions, d => Assert.Equal(d.Approval == oldApproval ? 1 : 2, activations[d.Id]));
         foreach (var sample in decisions.Where(d => d.Node == 0).Take(5).Concat(decisions.Where(d => d.Node == 1 && d.Approval == newApproval).Take(5)))
         {
             var replay = await (await nodes[(sample.Node + 2) % 3].PostAsync($"/decisions/{sample.Id}/replay", null)).ReadJson();

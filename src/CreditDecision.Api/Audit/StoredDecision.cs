@@ -10,6 +10,7 @@ namespace CreditDecision.Api.Audit;
 /// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
 /// <param name="PreviousHash">Record hash of the record before this one.</param>
 /// <param name="RecordHash">SHA-256 over this record's fields, position and previous hash.</param>
+/// <param name="Activation">The cluster activation number of the rules used (PostgreSQL log); not part of the hash.</param>
 public sealed record StoredDecision(
     string Kind,
     Guid DecisionId,
@@ -29,7 +30,8 @@ public sealed record StoredDecision(
     string PreviousHash,
     string RecordHash,
     JsonElement Request,
-    JsonElement Response)
+    JsonElement Response,
+    long? Activation)
 {
     public static StoredDecision From(DecisionRecord record) => new(
         record.Kind,
@@ -50,5 +52,6 @@ public sealed record StoredDecision(
         record.PreviousHash,
         record.RecordHash,
         JsonElement.Parse(record.RequestJson),
-        JsonElement.Parse(record.ResponseJson));
+        JsonElement.Parse(record.ResponseJson),
+        record.Activation);
 }

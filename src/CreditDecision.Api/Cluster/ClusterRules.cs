@@ -39,20 +39,23 @@ public sealed partial class ClusterRules(
     {
         if (await store.ReadActiveAsync(cancellationToken) is { } active) await FollowAsync(active, cancellationToken);
         else if (rules.Current is { } local) Publish(local);
-        activation.LocallyActivated += Publish;
+        activation.Activating += Publish;
         _following = Task.Run(FollowLoopAsync, CancellationToken.None);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        activation.LocallyActivated -= Publish;
+        activation.Activating -= Publish;
         await _stopping.CancelAsync();
         await _following.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     public void Dispose() => _stopping.Dispose();
 
-    /// <summary>On the reloader thread, after this node's folder put <paramref name="snapshot"/> live.</summary>
+    /// <summary>
+    /// On the reloader thread, just before this node's folder puts <paramref name="snapshot"/> live: published first,
+    /// so that every decision made under it here already knows its activation number.
+    /// </summary>
     private void Publish(RulesetSnapshot snapshot)
     {
         try
@@ -65,7 +68,7 @@ public sealed partial class ClusterRules(
         }
         catch (Exception ex)
         {
-            _problem = $"Rules {snapshot.Id} went live here but could not be published to the cluster: {ex.Message}";
+            _problem = $"Rules {snapshot.Id} are going live here but could not be published to the cluster: {ex.Message}";
             LogPublishFailed(ex, snapshot.Id);
         }
     }

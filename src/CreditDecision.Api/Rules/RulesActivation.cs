@@ -66,10 +66,10 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
     }
 
     /// <summary>
-    /// Raised on the reloader thread when this node's own folder (a file change, a reload, a replacement) puts a new
-    /// version set live; not for sets adopted with <see cref="AdoptAsync"/>. Handlers run before the reload completes.
+    /// Raised on the reloader thread when this node's own folder (a file change, a reload, a replacement) is about to
+    /// put a new version set live, just before the swap; not for sets adopted with <see cref="AdoptAsync"/>.
     /// </summary>
-    public event Action<RulesetSnapshot>? LocallyActivated;
+    public event Action<RulesetSnapshot>? Activating;
 
     /// <summary>Makes a version set compiled elsewhere (the cluster's) live, in turn with the folder's reloads.</summary>
     public Task<RulesStatus> AdoptAsync(RulesetSnapshot snapshot) => OnReloader(() =>
@@ -102,9 +102,9 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
                         ? $"The files compile to snapshot {other.Id}, not {expectedSnapshotId}."
                         : $"The files do not load: {string.Join("; ", loaded.Errors)}");
                 }
+                Activating?.Invoke(loaded.Snapshot);
                 rules.Activate(loaded.Snapshot);
                 PublishActive();
-                LocallyActivated?.Invoke(loaded.Snapshot);
                 _lastFingerprint = Fingerprint(rules.Directory);
                 LogReplaced(rules.Directory, expectedSnapshotId);
                 return previous;
@@ -177,7 +177,9 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         _lastFingerprint = fingerprint;
 
         var before = rules.Current;
-        var status = rules.Reload();
+        var loaded = rules.LoadFolder();
+        if (loaded.Snapshot is { } next && next.Id != before?.Id) Activating?.Invoke(next);
+        var status = rules.Apply(loaded);
         var result = !status.IsValid ? "refused" : status.Active != before ? "activated" : "unchanged";
         Metrics.RulesReloads.Add(1, new("folder", folder), new("result", result));
         if (!status.IsValid)
@@ -187,7 +189,6 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         else if (status.Active != before)
         {
             LogActivated(rules.Directory, status.Active!.Id, string.Join(", ", status.Active.AllVersionRefs.Select(v => $"{v.Name}@{v.Version[..12]}")));
-            LocallyActivated?.Invoke(status.Active);
         }
         PublishActive();
         return status;

@@ -24,9 +24,14 @@ public sealed class RulesHost(string directory, RulesetArchive archive, TimeProv
     /// <summary>Loads the folder; activates it when valid. Concurrent calls are serialized.</summary>
     public RulesStatus Reload()
     {
+        lock (_reloadLock) return Apply(LoadFolder());
+    }
+
+    /// <summary>Activates a load of the folder when it is valid, and reports it either way, as <see cref="Reload"/> does.</summary>
+    public RulesStatus Apply(LoadResult result)
+    {
         lock (_reloadLock)
         {
-            var result = RulesDirectoryLoader.Load(Directory, clock);
             if (result.Snapshot is { } snapshot) Swap(snapshot);
             _status = new RulesStatus(clock.GetUtcNow(), result.Errors, _current);
             return _status;
