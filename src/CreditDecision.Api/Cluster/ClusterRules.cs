@@ -24,6 +24,7 @@ public sealed partial class ClusterRules(
     private Task _following = Task.CompletedTask;
     private volatile RuleActivation? _followed;
     private volatile string? _problem;
+    private int _stopped;
 
     public string Node { get; } = string.IsNullOrWhiteSpace(options.Value.NodeName) ? $"{Environment.MachineName}-{Environment.ProcessId}" : options.Value.NodeName;
 
@@ -43,14 +44,24 @@ public sealed partial class ClusterRules(
         _following = Task.Run(FollowLoopAsync, CancellationToken.None);
     }
 
+    /// <summary>Stops following; safe to call more than once and after <see cref="Dispose"/> (a host may stop twice).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
         activation.Activating -= Publish;
         await _stopping.CancelAsync();
         await _following.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            activation.Activating -= Publish;
+            _stopping.Cancel();
+        }
+        _stopping.Dispose();
+    }
 
     /// <summary>
     /// On the reloader thread, just before this node's folder puts <paramref name="snapshot"/> live: published first,
@@ -76,18 +87,19 @@ public sealed partial class ClusterRules(
     private async Task FollowLoopAsync()
     {
         var interval = TimeSpan.FromMilliseconds(options.Value.PollMilliseconds);
-        while (!_stopping.IsCancellationRequested)
+        var stopping = _stopping.Token;
+        while (!stopping.IsCancellationRequested)
         {
             try
             {
-                await store.WaitForActivationAsync(interval, _stopping.Token);
-                if (await store.ReadActiveAsync(_stopping.Token) is { } active && active.Activation > (_followed?.Activation ?? 0))
+                await store.WaitForActivationAsync(interval, stopping);
+                if (await store.ReadActiveAsync(stopping) is { } active && active.Activation > (_followed?.Activation ?? 0))
                 {
-                    await FollowAsync(active, _stopping.Token);
+                    await FollowAsync(active, stopping);
                 }
-                await ReportAsync();
+                await ReportAsync(stopping);
             }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -125,12 +137,8 @@ public sealed partial class ClusterRules(
         }
     }
 
-    private Task ReportAsync()
-    {
-        var current = Current;
-        return store.ReportNodeAsync(
-            new NodeReport(Node, _startedAt, clock.GetUtcNow(), current?.Activation, rules.Current?.Id, _problem), _stopping.Token);
-    }
+    private Task ReportAsync(CancellationToken cancellationToken) =>
+        store.ReportNodeAsync(new NodeReport(Node, _startedAt, clock.GetUtcNow(), Current?.Activation, rules.Current?.Id, _problem), cancellationToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Published rules {SnapshotId} to the cluster as activation {Activation}")]
     private partial void LogPublished(long activation, string snapshotId);
