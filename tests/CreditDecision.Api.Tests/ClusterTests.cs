@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Xunit.Abstractions;
 
@@ -28,10 +29,11 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         return disposable;
     }
 
-    private HttpClient StartNode(string name, string rulesFolder, TestLogDatabase log)
+    private HttpClient StartNode(string name, string rulesFolder, TestLogDatabase log, string? challengerFolder = null)
     {
         var node = Own(new CreditDecisionApplication(rulesFolder, TestStores.Postgres, log)
         {
+            ChallengerDirectory = challengerFolder,
             Settings = new Dictionary<string, string> { ["Cluster:NodeName"] = name, ["Cluster:PollMilliseconds"] = "1000" },
         });
         node.UseKestrel(0);
@@ -143,6 +145,38 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         var restarted = StartNode("node-b", folderB.Path, log);
         Assert.Equal(second, await RulesOf(restarted));
         Assert.Equal(newApproval, ApprovalVersion(await (await restarted.Decide(ApplicationJson.FromSample("young-firm").With("applicationId", "CL-restarted"))).ReadJson()));
+    }
+
+    [Fact]
+    public async Task A_challenger_promoted_on_one_node_goes_live_on_every_node()
+    {
+        if (TestStores.PostgresConnectionString is null)
+        {
+            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+            return;
+        }
+        using var log = TestLogDatabase.Create(TestStores.Postgres);
+        var challenger = Own(RepoPaths.CopyOfRules());
+        OwnerScoreHistory.RaiseMinimumScore(challenger.Path, 600);
+        File.Delete(Path.Combine(challenger.Path, "approval.cases.json"));
+        var a = StartNode("node-a", Own(RepoPaths.CopyOfRules()).Path, log, challenger.Path);
+        var b = StartNode("node-b", Own(RepoPaths.CopyOfRules()).Path, log);
+        var snapshot = (await (await a.GetAsync("/challenger")).ReadJson()).GetProperty("rulesets").GetProperty("snapshot").GetString()!;
+
+        var promotion = await a.PostAsJsonAsync("/challenger/promote", new { snapshotId = snapshot });
+        Assert.Equal(HttpStatusCode.OK, promotion.StatusCode);
+        var promotedAt = Stopwatch.StartNew();
+
+        Assert.Equal((snapshot, 2L), await RulesOf(a));
+        while (await RulesOf(b) != (snapshot, 2L))
+        {
+            Assert.True(promotedAt.Elapsed < Window, $"node-b still decided on the old rules {Window.TotalSeconds} s after the promotion");
+            await Task.Delay(20);
+        }
+        var declined = await (await b.Decide(ApplicationJson.FromSample("healthy-manufacturer").With("applicant.creditScore", 550))).ReadJson();
+        Assert.Contains(declined.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("code").GetString() == "KO_OWNER_CREDIT_SCORE");
+        var record = Assert.Single((await (await b.GetAsync("/decisions?kind=promotion")).ReadJson()).GetProperty("items").EnumerateArray());
+        Assert.Equal(snapshot, record.GetProperty("snapshotId").GetString());
     }
 
     [Fact]
