@@ -1,12 +1,10 @@
 using System.Diagnostics;
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Core.Telemetry;
-using CreditDecision.Testing;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 
@@ -30,10 +28,9 @@ public class InstrumentationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot
-            ?? throw new InvalidOperationException("shipped rules do not load");
-        _application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(Sample), ContractJson.Options)!;
-        _portfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!;
+        _snapshot = BenchmarkInputs.Rules();
+        _application = BenchmarkInputs.Application(Sample);
+        _portfolio = BenchmarkInputs.Portfolio();
         _meters = Sdk.CreateMeterProviderBuilder().AddMeter(Metrics.MeterName).Build();
     }
 

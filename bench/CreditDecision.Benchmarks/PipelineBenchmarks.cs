@@ -1,4 +1,3 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -25,10 +24,9 @@ public class PipelineBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot
-            ?? throw new InvalidOperationException("shipped rules do not load");
-        _application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(Sample), ContractJson.Options)!;
-        _portfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(Path.Combine(RepoPaths.Root, "portfolio", "portfolio.json"))).Snapshot!;
+        _snapshot = BenchmarkInputs.Rules();
+        _application = BenchmarkInputs.Application(Sample);
+        _portfolio = BenchmarkInputs.Portfolio();
     }
 
     [Benchmark]

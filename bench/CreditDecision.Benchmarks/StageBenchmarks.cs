@@ -1,10 +1,6 @@
-using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
-using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
-using CreditDecision.Testing;
 
 namespace CreditDecision.Benchmarks;
 
@@ -18,11 +14,8 @@ public class StageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot
-            ?? throw new InvalidOperationException("shipped rules do not load");
-        _rating = snapshot[Stage.Rating];
-        var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample("healthy-manufacturer"), ContractJson.Options)!;
-        _facts = FactsBuilder.Build(application, PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!);
+        _rating = BenchmarkInputs.Rules()[Stage.Rating];
+        _facts = FactsBuilder.Build(BenchmarkInputs.Application("healthy-manufacturer"), BenchmarkInputs.Portfolio());
     }
 
     [Benchmark]

