@@ -40,7 +40,7 @@ public sealed class DecisionRecorder(
         }
 
         var (response, snapshot, portfolio) = decisions.Decide(application);
-        var record = RecordOf(application, requestJson, requestHash, response, snapshot, context) with { Activation = activations?.ActivationOf(snapshot) };
+        var record = RecordOf(application, requestJson, requestHash, response, snapshot, context, activations?.ActivationOf(snapshot));
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
         if (stored.Duplicate) return Replay(stored.Record, requestHash);
         challenger?.Offer(application, response, portfolio);
@@ -48,8 +48,10 @@ public sealed class DecisionRecorder(
     }
 
     /// <summary>The log record of a decision, before the chain gives it a position and hashes.</summary>
+    /// <param name="activation">The cluster activation number of <paramref name="snapshot"/>, where there is one.</param>
     public static DecisionRecord RecordOf(
-        LoanApplication application, string requestJson, string requestHash, DecisionResponse response, RulesetSnapshot snapshot, DecisionRequestContext context) => new()
+        LoanApplication application, string requestJson, string requestHash, DecisionResponse response, RulesetSnapshot snapshot,
+        DecisionRequestContext context, long? activation = null) => new()
     {
         DecisionId = response.DecisionId,
         ApplicationId = response.ApplicationId,
@@ -66,6 +68,7 @@ public sealed class DecisionRecorder(
         RulesetVersions = RulesetVersionsJson.Of(snapshot),
         EngineVersion = EngineVersion,
         ServiceVersion = ServiceVersion,
+        Activation = activation,
     };
 
     private static RecordedDecision Replay(DecisionRecord earlier, string requestHash)

@@ -338,10 +338,10 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         await using var connection = await OpenAsync(cancellationToken);
         // The chain's lock also orders activations: one at a time across the cluster, numbers without gaps.
         await using var transaction = await BeginAppendAsync(connection, cancellationToken);
-        if (await ReadActiveAsync(connection, transaction, cancellationToken) is { } active && active.SnapshotId == snapshot.Id) return active;
+        var active = await ReadActiveAsync(connection, transaction, cancellationToken);
+        if (active?.SnapshotId == snapshot.Id) return active!;
         await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
-        var activation = new RuleActivation(
-            (await ReadActiveAsync(connection, transaction, cancellationToken))?.Activation + 1 ?? 1, snapshot.Id, DateTimeOffset.UtcNow, node);
+        var activation = new RuleActivation((active?.Activation ?? 0) + 1, snapshot.Id, DateTimeOffset.UtcNow, node);
         await using (var insert = Command(connection, transaction,
             "INSERT INTO rule_activations (activation, snapshot_id, activated_at_ms, node) VALUES (@activation, @snapshot, @at, @node)"))
         {

@@ -144,6 +144,23 @@ public sealed partial class ConsoleTests : IDisposable
     }
 
     [Fact]
+    public async Task Policy_staff_open_a_backtest_report_of_a_logged_version_set()
+    {
+        using var api = _app.CreateClient();
+        await api.Decide(ApplicationJson.FromSample("healthy-manufacturer"));
+        var snapshot = (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString();
+        using var client = ConsoleClient();
+        await SignInAsync(client, TestKeys.PolicyTeam.Key);
+
+        var report = await client.GetAsync($"/console/backtest?snapshotId={snapshot}&from=&to=");
+
+        Assert.Equal(HttpStatusCode.OK, report.StatusCode);
+        Assert.Equal("text/html", report.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("1 logged decisions", await report.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync($"/console/backtest?snapshotId={new string('0', 64)}")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_api_still_answers_problems_not_sign_in_pages()
     {
         using var client = _app.CreateClient().WithKey(null);

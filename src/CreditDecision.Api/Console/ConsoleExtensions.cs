@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using CreditDecision.Api.Audit;
+using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using Microsoft.AspNetCore.Authentication;
@@ -66,25 +68,17 @@ public static class ConsoleExtensions
         files.MapGet("/backtest", Backtest).RequireAuthorization(Policies.PolicyStaff);
     }
 
-    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> Backtest(
+    /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>
+    /// <param name="from">A date from the form; empty when the field was left blank.</param>
+    private static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Backtest(
         Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string snapshotId, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(NullIfEmpty(from), NullIfEmpty(to), errors);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        try
-        {
-            var candidate = await replayer.SnapshotAsync(snapshotId.Trim(), cancellationToken);
-            var report = await backtester.RunAsync(candidate, [], start, end, 1, 50, cancellationToken);
-            return TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8");
-        }
-        catch (ReplayNotPossibleException ex)
-        {
-            return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The version set cannot be used.");
-        }
+        var (start, end) = AuditEndpoints.Period(string.IsNullOrWhiteSpace(from) ? null : from, string.IsNullOrWhiteSpace(to) ? null : to, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The period is not valid.");
+        return await BacktestEndpoints.Run(
+            new BacktestRequest(null, snapshotId.Trim(), start, end, PageSize: 50), backtester, replayer, cancellationToken, format: "html");
     }
-
-    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     private static AuthorizationPolicy ConsolePolicy(params string[] roles)
     {

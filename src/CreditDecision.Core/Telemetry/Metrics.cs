@@ -84,7 +84,7 @@ public static class Metrics
 
     private static void CountHits(StageTrace stage)
     {
-        var hits = Hits.GetOrAdd((stage.Ruleset, stage.Version), key => new RuleHits([.. stage.Rules.Select(r => r.Rule)]));
+        var hits = Hits.GetOrAdd((stage.Ruleset, stage.Version), static (_, rules) => new RuleHits([.. rules.Select(r => r.Rule)]), stage.Rules);
         Interlocked.Increment(ref hits.Evaluations);
         for (var i = 0; i < stage.Rules.Count && i < hits.Counts.Length; i++)
         {
