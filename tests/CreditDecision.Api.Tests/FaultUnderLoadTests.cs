@@ -9,9 +9,9 @@ namespace CreditDecision.Api.Tests;
 /// Runs scripts/fault-under-load.sh against the Release build: wrk on POST /decide while the rule files are rewritten
 /// 20 times (two invalid versions), then SIGKILL under load and a restart. Every decision wrk saw acknowledged must be
 /// in the log and replay identical, and the audit chain must be intact. About two minutes; it runs alone (see
-/// <see cref="FaultUnderLoadCollection"/>) because it keeps both cores busy.
+/// <see cref="WholeMachineCollection"/>) because it keeps both cores busy.
 /// </summary>
-[Collection(FaultUnderLoadCollection.Name)]
+[Collection(WholeMachineCollection.Name)]
 [Trait("Category", "Long")]
 public sealed class FaultUnderLoadTests(ITestOutputHelper output)
 {
@@ -62,11 +62,4 @@ public sealed class FaultUnderLoadTests(ITestOutputHelper output)
         Assert.True(match.Success, $"the script printed no '{name}:' line");
         return long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
-}
-
-/// <summary>Tests that load the whole machine: run after the parallel tests, one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class FaultUnderLoadCollection
-{
-    public const string Name = "Fault under load";
 }
