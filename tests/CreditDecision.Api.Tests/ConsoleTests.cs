@@ -44,14 +44,14 @@ public sealed partial class ConsoleTests : IDisposable
         await using var browser = await BrowserSession.StartAsync(chromium);
 
         await browser.NavigateAsync(site + "/console/decisions");
-        Assert.Equal("/console/signin", (await browser.LocationAsync()).Split('?')[0]);
+        Assert.Equal("/console/signin", browser.Location().Split('?')[0]);
         await browser.FillAsync("#key", "not-a-key-at-all-00000");
         await browser.ClickAndWaitAsync("main button[type=submit]");
         Assert.Contains("not a configured API key", await browser.TextAsync("#signin-error"));
         await Screenshot(browser, "sign-in");
         await browser.FillAsync("#key", TestKeys.AllRoles.Key);
         await browser.ClickAndWaitAsync("main button[type=submit]");
-        Assert.Equal("/console/decisions", await browser.LocationAsync());
+        Assert.Equal("/console/decisions", browser.Location());
 
         Assert.Contains("CONSOLE-1", await browser.TextAsync("#results"));
         await Screenshot(browser, "decisions");
