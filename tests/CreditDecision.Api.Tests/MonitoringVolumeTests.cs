@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc.Testing;
 using Xunit.Abstractions;
 
 namespace CreditDecision.Api.Tests;
@@ -19,18 +20,23 @@ public sealed class MonitoringVolumeTests(ITestOutputHelper output)
     {
         const int Loans = 100_000;
         using var app = new CreditDecisionApplication();
-        using var client = app.CreateClient();
+        // A client that follows redirects keeps a copy of each request body to send again: that would hold the book.
+        using var client = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.Timeout = TimeSpan.FromMinutes(5);
         var template = MonitoringTests.HealthyLoan("L-0");
 
-        long peakHeap = 0;
+        // What the stream holds is what survives a full collection, measured against the warmed-up service's own: the
+        // heap without collecting also counts garbage, of this test and of the tests that ran before it.
+        await client.PostAsync("/monitor", new StringContent(template.ToJsonString(), Encoding.UTF8, MonitoringTests.Ndjson));
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peakLive = baseline;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(false));
-                await Task.Delay(20);
+                peakLive = Math.Max(peakLive, GC.GetTotalMemory(forceFullCollection: true));
+                await Task.Delay(500);
             }
         });
 
@@ -52,12 +58,13 @@ public sealed class MonitoringVolumeTests(ITestOutputHelper output)
         await sampling.CancelAsync();
         await sampler;
 
-        output.WriteLine($"{Loans} loans streamed in {clock.Elapsed.TotalSeconds:F1} s = {Loans / clock.Elapsed.TotalSeconds:F0} loans/s, peak managed heap {peakHeap / 1024 / 1024} MB");
+        var growth = (peakLive - baseline) / 1024 / 1024;
+        output.WriteLine($"{Loans} loans streamed in {clock.Elapsed.TotalSeconds:F1} s = {Loans / clock.Elapsed.TotalSeconds:F0} loans/s, live managed heap {baseline / 1024 / 1024} MB before, at most {peakLive / 1024 / 1024} MB during (+{growth} MB)");
         Assert.Equal(Loans, results);
         Assert.Equal(Loans, last!["summary"]!["reviewed"]!.GetValue<long>());
-        Assert.Equal((long)Loans, Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(*) FROM decisions WHERE kind = 'monitoring'")));
+        Assert.Equal(Loans + 1L, Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(*) FROM decisions WHERE kind = 'monitoring'"))); // and the warm-up's
         // The book alone is ~60 MB of JSON in and ~250 MB out; holding either would show here.
-        Assert.True(peakHeap < 400L * 1024 * 1024, $"peak managed heap {peakHeap / 1024 / 1024} MB");
+        Assert.True(growth < 32, $"the live managed heap grew by {growth} MB while the book streamed");
     }
 
     /// <summary>An NDJSON book written as it is sent, never held in memory.</summary>
