@@ -161,6 +161,44 @@ public sealed partial class ConsoleTests : IDisposable
     }
 
     [Fact]
+    public async Task Policy_staff_promote_the_reviewed_challenger_and_auditors_cannot()
+    {
+        using var challengerRules = RepoPaths.CopyOfRules();
+        OwnerScoreHistory.RaiseMinimumScore(challengerRules.Path, 600);
+        File.Delete(Path.Combine(challengerRules.Path, "approval.cases.json"));
+        using var app = new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = challengerRules.Path };
+        using var api = app.CreateClient();
+        var champion = (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString()!;
+        var candidate = (await (await api.GetAsync("/challenger")).ReadJson()).GetProperty("rulesets").GetProperty("snapshot").GetString()!;
+
+        using var auditor = ConsoleClient(app);
+        await SignInAsync(auditor, TestKeys.Auditor.Key);
+        Assert.DoesNotContain("id=\"promote\"", await auditor.GetStringAsync("/console/challenger"));
+        var refused = await auditor.PostAsync("/console/challenger?handler=Promote", PromotionForm(await auditor.GetStringAsync("/console/audit"), candidate));
+        Assert.Equal("/console/denied", refused.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Equal(champion, (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString());
+
+        using var policy = ConsoleClient(app);
+        await SignInAsync(policy, TestKeys.PolicyTeam.Key);
+        var page = await policy.GetStringAsync("/console/challenger");
+        Assert.Contains($"name=\"snapshotId\" value=\"{candidate}\"", page);
+        var promoted = await (await policy.PostAsync("/console/challenger?handler=Promote", PromotionForm(page, candidate))).Content.ReadAsStringAsync();
+
+        Assert.Contains($"Promoted: the champion is now <code>{candidate[..12]}</code>", promoted);
+        Assert.Contains($"by {TestKeys.PolicyTeam.Name}", promoted);
+        Assert.Equal(candidate, (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString());
+        Assert.DoesNotContain("id=\"promote\"", promoted);
+        // The same form sent again (a second click, another tab) is refused: the challenger is already the champion.
+        var again = await (await policy.PostAsync("/console/challenger?handler=Promote", PromotionForm(page, candidate))).Content.ReadAsStringAsync();
+        Assert.Contains("Not promoted", again);
+    }
+
+    private static FormUrlEncodedContent PromotionForm(string page, string snapshotId) => new(new Dictionary<string, string>
+    {
+        ["snapshotId"] = snapshotId, ["__RequestVerificationToken"] = Token(page),
+    });
+
+    [Fact]
     public async Task The_api_still_answers_problems_not_sign_in_pages()
     {
         using var client = _app.CreateClient().WithKey(null);
@@ -173,8 +211,10 @@ public sealed partial class ConsoleTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await console.GetAsync("/decisions")).StatusCode);
     }
 
-    private HttpClient ConsoleClient() =>
-        _app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), HandleCookies = true }).WithKey(null);
+    private HttpClient ConsoleClient() => ConsoleClient(_app);
+
+    private static HttpClient ConsoleClient(CreditDecisionApplication app) =>
+        app.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("https://localhost"), HandleCookies = true }).WithKey(null);
 
     private static async Task SignInAsync(HttpClient client, string key)
     {

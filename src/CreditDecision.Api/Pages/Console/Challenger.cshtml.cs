@@ -26,7 +26,7 @@ public sealed class ChallengerModel(ChallengerRules challenger, ChallengerShadow
     /// <summary>The same promotion as POST /challenger/promote, for the snapshot the page showed when it was reviewed.</summary>
     public async Task<IActionResult> OnPostPromoteAsync(string? snapshotId, CancellationToken cancellationToken)
     {
-        if (!User.IsInRole(Roles.Policy)) return Forbid();
+        if (!User.IsInRole(Roles.Policy)) return Forbid(ConsoleExtensions.Scheme);
         if (string.IsNullOrWhiteSpace(snapshotId))
         {
             PromotionRefused = "No challenger snapshot was named.";
