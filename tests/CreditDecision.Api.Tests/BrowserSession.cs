@@ -38,23 +38,20 @@ public sealed class BrowserSession : IAsyncDisposable
     public Task NavigateAsync(string url) => _page.GotoAsync(url);
 
     /// <summary>Clicks the element (a link or a submit button) and waits for the page it leads to.</summary>
-    public async Task ClickAndWaitAsync(string selector)
-    {
-        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLoad(object? sender, IPage page) => loaded.TrySetResult();
-        _page.Load += OnLoad;
-        try
-        {
-            await _page.ClickAsync(selector);
-            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        }
-        finally
-        {
-            _page.Load -= OnLoad;
-        }
-    }
+    public Task ClickAndWaitAsync(string selector) => AndWaitForLoadAsync(() => _page.ClickAsync(selector));
 
     public Task FillAsync(string selector, string value) => _page.FillAsync(selector, value);
+
+    /// <summary>Presses a key (such as <c>Tab</c> or <c>Enter</c>) on whatever has the focus.</summary>
+    public Task PressAsync(string key) => _page.Keyboard.PressAsync(key);
+
+    /// <summary>Types text, key by key, into whatever has the focus.</summary>
+    public Task TypeAsync(string text) => _page.Keyboard.TypeAsync(text);
+
+    /// <summary>Presses a key that leads to another page (Enter on a link or in a form) and waits for that page.</summary>
+    public Task PressAndWaitAsync(string key) => AndWaitForLoadAsync(() => _page.Keyboard.PressAsync(key));
+
+    public Task<T> EvaluateAsync<T>(string expression) => _page.EvaluateAsync<T>(expression);
 
     /// <summary>The element's visible text, or null when the page has no such element.</summary>
     public async Task<string?> TextAsync(string selector)
@@ -70,6 +67,22 @@ public sealed class BrowserSession : IAsyncDisposable
     }
 
     public Task ScreenshotAsync(string path) => _page.ScreenshotAsync(new() { Path = path });
+
+    private async Task AndWaitForLoadAsync(Func<Task> action)
+    {
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnLoad(object? sender, IPage page) => loaded.TrySetResult();
+        _page.Load += OnLoad;
+        try
+        {
+            await action();
+            await loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            _page.Load -= OnLoad;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -92,6 +92,67 @@ public sealed partial class ConsoleTests : IDisposable
     }
 
     [Fact]
+    public async Task Staff_can_use_the_console_from_the_keyboard_and_every_control_is_named()
+    {
+        if (HeadlessBrowser.Find() is not { } chromium) return;
+        _app.UseKestrel(0);
+        _app.StartServer();
+        using var api = _app.CreateClient();
+        var site = $"http://127.0.0.1:{api.BaseAddress!.Port}";
+        var decisionId = (await (await api.Decide(ApplicationJson.FromSample("healthy-manufacturer"))).ReadJson()).GetProperty("decisionId").GetString();
+        await using var browser = await BrowserSession.StartAsync(chromium);
+
+        // Sign in without a mouse: Tab to the key, type it, Enter.
+        await browser.NavigateAsync(site + "/console/signin");
+        await TabToAsync(browser, "#key");
+        await browser.TypeAsync(TestKeys.AllRoles.Key);
+        await browser.PressAndWaitAsync("Enter");
+        Assert.Equal("/console", browser.Location());
+
+        // The first Tab reaches "Skip to content", which takes the focus past the header to the page's own content.
+        await browser.NavigateAsync(site + "/console/decisions");
+        await browser.PressAsync("Tab");
+        Assert.Equal("Skip to content", await browser.EvaluateAsync<string>("document.activeElement.textContent"));
+        await browser.PressAsync("Enter");
+        Assert.Equal("main", await browser.EvaluateAsync<string>("document.activeElement.id"));
+        // From there a decision opens with Tab and Enter alone.
+        await TabToAsync(browser, $"a[href='/console/decisions/{decisionId}']");
+        await browser.PressAndWaitAsync("Enter");
+        Assert.Equal($"/console/decisions/{decisionId}", browser.Location());
+
+        foreach (var page in new[]
+        {
+            "/console", "/console/rulesets", "/console/rulesets/history?name=sme-approval", "/console/decisions",
+            $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/challenger",
+        })
+        {
+            await browser.NavigateAsync(site + page);
+            Assert.Empty(await browser.EvaluateAsync<string[]>(UnnamedControls));
+            // Whatever takes the focus shows it.
+            Assert.Equal((page, "solid"), (page, await browser.EvaluateAsync<string>(
+                "(() => { const e = document.querySelector('main a[href], main button, main input:not([type=hidden]), main select'); e.focus(); return getComputedStyle(e).outlineStyle; })()")));
+        }
+    }
+
+    /// <summary>Form fields without a label and buttons or links without text: what a screen reader could not name.</summary>
+    private const string UnnamedControls = """
+        [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+            .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+            .concat([...document.querySelectorAll('button, a[href]')].filter(e => !e.textContent.trim() && !e.getAttribute('aria-label')))
+            .map(e => e.outerHTML)
+        """;
+
+    private static async Task TabToAsync(BrowserSession browser, string selector)
+    {
+        for (var presses = 0; presses < 40; presses++)
+        {
+            await browser.PressAsync("Tab");
+            if (await browser.EvaluateAsync<bool>($"document.activeElement.matches({System.Text.Json.JsonSerializer.Serialize(selector)})")) return;
+        }
+        Assert.Fail($"Tab never reached {selector}");
+    }
+
+    [Fact]
     public async Task A_role_sees_only_its_pages()
     {
         using var client = ConsoleClient();
