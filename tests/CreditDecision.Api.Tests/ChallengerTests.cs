@@ -12,13 +12,11 @@ namespace CreditDecision.Api.Tests;
 /// </summary>
 public sealed class ChallengerTests : IDisposable
 {
-    private const int ChallengerMinimumScore = 600;
-
     /// <summary>Owner scores around the challenger's minimum: 550 and 590 newly decline, the rest do not move.</summary>
     private static readonly int[] Scores = [480, 550, 590, 620, 760];
 
     private readonly TempDirectory _champion = RepoPaths.CopyOfRules();
-    private readonly TempDirectory _challenger = ChallengerFolder();
+    private readonly TempDirectory _challenger = OwnerScoreHistory.ChallengerFolder();
     private readonly List<CreditDecisionApplication> _apps = [];
 
     public static TheoryData<string> Stores => TestStores.All;
@@ -36,18 +34,6 @@ public sealed class ChallengerTests : IDisposable
         var app = new CreditDecisionApplication(_champion.Path, store) { ChallengerDirectory = _challenger.Path };
         _apps.Add(app);
         return app.CreateClient();
-    }
-
-    /// <summary>
-    /// The policy change under review: a minimum owner score of 600. The approval cases describe the policy in force
-    /// (a score of 500 passes), so the challenger folder goes without them.
-    /// </summary>
-    private static TempDirectory ChallengerFolder()
-    {
-        var folder = RepoPaths.CopyOfRules();
-        OwnerScoreHistory.RaiseMinimumScore(folder.Path, ChallengerMinimumScore);
-        File.Delete(Path.Combine(folder.Path, "approval.cases.json"));
-        return folder;
     }
 
     private static async Task<JsonElement> WaitForShadowAsync(HttpClient client, long decisions)
@@ -110,11 +96,11 @@ public sealed class ChallengerTests : IDisposable
         Assert.Equal(history.Count, report.GetProperty("challengerSnapshots").GetProperty(challengerSnapshot).GetInt64());
         Assert.Equal(backtest.ToString(), report.GetProperty("comparison").ToString());
 
-        var expectedDeclines = history.Count(d => d.Outcome != "decline" && d.Score is >= 500 and < ChallengerMinimumScore);
+        var expectedDeclines = history.Count(d => d.Outcome != "decline" && d.Score is >= 500 and < OwnerScoreHistory.ChallengerMinimumScore);
         Assert.True(expectedDeclines > 0);
         var migration = report.GetProperty("comparison").GetProperty("migration");
         Assert.Equal(expectedDeclines, migration.GetProperty("approve").GetProperty("decline").GetInt64() + migration.GetProperty("refer").GetProperty("decline").GetInt64());
-        Assert.Equal(history.Count(d => d.Score is >= 500 and < ChallengerMinimumScore),
+        Assert.Equal(history.Count(d => d.Score is >= 500 and < OwnerScoreHistory.ChallengerMinimumScore),
             report.GetProperty("comparison").GetProperty("newReasonCodes").GetProperty("KO_OWNER_CREDIT_SCORE").GetInt64());
 
         var html = await client.GetAsync("/challenger/report?format=html");

@@ -148,9 +148,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     {
         if (!TestStores.PostgresAvailable()) return;
         using var log = TestLogDatabase.Create(TestStores.Postgres);
-        var challenger = Own(RepoPaths.CopyOfRules());
-        OwnerScoreHistory.RaiseMinimumScore(challenger.Path, 600);
-        File.Delete(Path.Combine(challenger.Path, "approval.cases.json"));
+        var challenger = Own(OwnerScoreHistory.ChallengerFolder());
         var a = StartNode("node-a", Own(RepoPaths.CopyOfRules()).Path, log, challenger.Path);
         var b = StartNode("node-b", Own(RepoPaths.CopyOfRules()).Path, log);
         var snapshot = (await (await a.GetAsync("/challenger")).ReadJson()).GetProperty("rulesets").GetProperty("snapshot").GetString()!;

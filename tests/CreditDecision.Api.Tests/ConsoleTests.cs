@@ -32,11 +32,8 @@ public sealed partial class ConsoleTests : IDisposable
     public async Task Staff_sign_in_open_a_decision_replay_it_diff_a_ruleset_and_see_a_refused_rule_file()
     {
         if (HeadlessBrowser.Find() is not { } chromium) return;
-        _app.UseKestrel(0);
-        _app.StartServer();
-        using var api = _app.CreateClient();
-        // Browsers treat loopback as a secure context, so the console's Secure cookie is kept over plain HTTP here.
-        var site = $"http://127.0.0.1:{api.BaseAddress!.Port}";
+        using var api = StartOnLoopback();
+        var site = api.BaseAddress!.GetLeftPart(UriPartial.Authority);
         var decision = await (await api.Decide(ApplicationJson.FromSample("healthy-manufacturer").With("applicationId", "CONSOLE-1"))).ReadJson();
         await api.Decide(ApplicationJson.FromSample("tax-arrears").With("applicationId", "CONSOLE-2"));
         var book = new StringContent(File.ReadAllText(Path.Combine(RepoPaths.Samples, "loan-book.ndjson")), System.Text.Encoding.UTF8, "application/x-ndjson");
@@ -95,10 +92,8 @@ public sealed partial class ConsoleTests : IDisposable
     public async Task Staff_can_use_the_console_from_the_keyboard_and_every_control_is_named()
     {
         if (HeadlessBrowser.Find() is not { } chromium) return;
-        _app.UseKestrel(0);
-        _app.StartServer();
-        using var api = _app.CreateClient();
-        var site = $"http://127.0.0.1:{api.BaseAddress!.Port}";
+        using var api = StartOnLoopback();
+        var site = api.BaseAddress!.GetLeftPart(UriPartial.Authority);
         var decisionId = (await (await api.Decide(ApplicationJson.FromSample("healthy-manufacturer"))).ReadJson()).GetProperty("decisionId").GetString();
         await using var browser = await BrowserSession.StartAsync(chromium);
 
@@ -224,9 +219,7 @@ public sealed partial class ConsoleTests : IDisposable
     [Fact]
     public async Task Policy_staff_promote_the_reviewed_challenger_and_auditors_cannot()
     {
-        using var challengerRules = RepoPaths.CopyOfRules();
-        OwnerScoreHistory.RaiseMinimumScore(challengerRules.Path, 600);
-        File.Delete(Path.Combine(challengerRules.Path, "approval.cases.json"));
+        using var challengerRules = OwnerScoreHistory.ChallengerFolder();
         using var app = new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = challengerRules.Path };
         using var api = app.CreateClient();
         var champion = (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString()!;
@@ -270,6 +263,17 @@ public sealed partial class ConsoleTests : IDisposable
         using var console = ConsoleClient();
         await SignInAsync(console, TestKeys.AllRoles.Key);
         Assert.Equal(HttpStatusCode.Unauthorized, (await console.GetAsync("/decisions")).StatusCode);
+    }
+
+    /// <summary>
+    /// Serves the application on a loopback port for the browser; returns an API client of it. Browsers treat
+    /// loopback as a secure context, so the console's Secure cookie is kept over plain HTTP here.
+    /// </summary>
+    private HttpClient StartOnLoopback()
+    {
+        _app.UseKestrel(0);
+        _app.StartServer();
+        return _app.CreateClient();
     }
 
     private HttpClient ConsoleClient() => ConsoleClient(_app);

@@ -96,9 +96,7 @@ public sealed class ObservabilityTests : IDisposable
     [Fact]
     public async Task The_challenger_agreement_is_counted()
     {
-        using var challenger = RepoPaths.CopyOfRules();
-        OwnerScoreHistory.RaiseMinimumScore(challenger.Path, 600);
-        File.Delete(Path.Combine(challenger.Path, "approval.cases.json"));
+        using var challenger = OwnerScoreHistory.ChallengerFolder();
         using var app = new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = challenger.Path };
         using var client = app.CreateClient();
         using var scraper = app.CreateClient().WithKey(null);

@@ -11,6 +11,9 @@ public static class OwnerScoreHistory
 {
     public const int RaisedMinimumScore = 750;
 
+    /// <summary>The minimum owner score of the challenger the shadow, console and cluster tests run.</summary>
+    public const int ChallengerMinimumScore = 600;
+
     private static readonly string[] Samples =
         ["healthy-manufacturer", "young-firm", "secured-trading-company", "cold-chain-equipment-loan", "unsecured-restaurant-group", "tax-arrears"];
 
@@ -35,6 +38,18 @@ public static class OwnerScoreHistory
     /// <summary>Raises the minimum owner credit score in the approval ruleset of a rules folder.</summary>
     public static void RaiseMinimumScore(string rulesFolder, int minimum = RaisedMinimumScore) =>
         FileEdit.Replace(Path.Combine(rulesFolder, "approval.json"), "\"minimumOwnerCreditScore\": 500", $"\"minimumOwnerCreditScore\": {minimum}");
+
+    /// <summary>
+    /// A challenger under review: the shipped rules with a minimum owner score of <see cref="ChallengerMinimumScore"/>.
+    /// The approval cases describe the policy in force (a score of 500 passes), so the folder goes without them.
+    /// </summary>
+    public static TempDirectory ChallengerFolder()
+    {
+        var folder = RepoPaths.CopyOfRules();
+        RaiseMinimumScore(folder.Path, ChallengerMinimumScore);
+        File.Delete(Path.Combine(folder.Path, "approval.cases.json"));
+        return folder;
+    }
 
     /// <summary>A rules folder as the body of POST /backtests expects it: file name to JSON content.</summary>
     public static JsonObject Files(string rulesFolder)
