@@ -42,6 +42,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public Task FillAsync(string selector, string value) => _page.FillAsync(selector, value);
 
+    /// <summary>Chooses the option with this value in a drop-down list.</summary>
+    public Task SelectAsync(string selector, string value) => _page.SelectOptionAsync(selector, value);
+
     /// <summary>Presses a key (such as <c>Tab</c> or <c>Enter</c>) on whatever has the focus.</summary>
     public Task PressAsync(string key) => _page.Keyboard.PressAsync(key);
 

@@ -8,13 +8,15 @@ namespace CreditDecision.Api.Tests;
 public sealed partial class ConsoleTests : IDisposable
 {
     private readonly TempDirectory _rules = RepoPaths.CopyOfRules();
+    private readonly TempDirectory _challenger = OwnerScoreHistory.ChallengerFolder();
     private readonly CreditDecisionApplication _app;
 
-    public ConsoleTests() => _app = new CreditDecisionApplication(_rules.Path);
+    public ConsoleTests() => _app = new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = _challenger.Path };
 
     public void Dispose()
     {
         _app.Dispose();
+        _challenger.Dispose();
         _rules.Dispose();
     }
 
@@ -59,9 +61,14 @@ public sealed partial class ConsoleTests : IDisposable
         Assert.Contains("Identical", await browser.TextAsync("#replay-result"));
         await Screenshot(browser, "decision-replayed");
 
+        var approvalBefore = await ApprovalVersionAsync(api);
         FileEdit.Replace(Path.Combine(_rules.Path, "approval.json"), "\"minYearsInBusiness\": 2", "\"minYearsInBusiness\": 3");
         Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/rulesets/reload", null)).StatusCode);
         await browser.NavigateAsync(site + "/console/rulesets/history?name=sme-approval");
+        Assert.Contains($"{approvalBefore}\t", await browser.TextAsync("#versions"));
+        Assert.Contains($"{await ApprovalVersionAsync(api)}\t", await browser.TextAsync("#versions"));
+        await browser.SelectAsync("#from", approvalBefore);
+        await browser.SelectAsync("#to", await ApprovalVersionAsync(api));
         await browser.ClickAndWaitAsync("#compare");
         Assert.Contains("parameter changed: minYearsInBusiness: 2 -> 3", await browser.TextAsync("#changes"));
         Assert.Contains("\"minYearsInBusiness\": 3", await browser.TextAsync("#side-by-side .add"));
@@ -82,6 +89,7 @@ public sealed partial class ConsoleTests : IDisposable
         Assert.Contains("Intact: 8 records", await browser.TextAsync("#verification"));
         await Screenshot(browser, "audit");
         await browser.NavigateAsync(site + "/console/challenger");
+        Assert.Equal("Promote to champion", await browser.TextAsync("#promote"));
         await Screenshot(browser, "challenger");
         await browser.NavigateAsync(site + "/console/monitoring");
         Assert.Contains("6 loan review(s)", await browser.TextAsync("main"));
@@ -219,20 +227,18 @@ public sealed partial class ConsoleTests : IDisposable
     [Fact]
     public async Task Policy_staff_promote_the_reviewed_challenger_and_auditors_cannot()
     {
-        using var challengerRules = OwnerScoreHistory.ChallengerFolder();
-        using var app = new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = challengerRules.Path };
-        using var api = app.CreateClient();
+        using var api = _app.CreateClient();
         var champion = (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString()!;
         var candidate = (await (await api.GetAsync("/challenger")).ReadJson()).GetProperty("rulesets").GetProperty("snapshot").GetString()!;
 
-        using var auditor = ConsoleClient(app);
+        using var auditor = ConsoleClient();
         await SignInAsync(auditor, TestKeys.Auditor.Key);
         Assert.DoesNotContain("id=\"promote\"", await auditor.GetStringAsync("/console/challenger"));
         var refused = await auditor.PostAsync("/console/challenger?handler=Promote", PromotionForm(await auditor.GetStringAsync("/console/audit"), candidate));
         Assert.Equal("/console/denied", refused.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Equal(champion, (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString());
 
-        using var policy = ConsoleClient(app);
+        using var policy = ConsoleClient();
         await SignInAsync(policy, TestKeys.PolicyTeam.Key);
         var page = await policy.GetStringAsync("/console/challenger");
         Assert.Contains($"name=\"snapshotId\" value=\"{candidate}\"", page);
@@ -246,6 +252,10 @@ public sealed partial class ConsoleTests : IDisposable
         var again = await (await policy.PostAsync("/console/challenger?handler=Promote", PromotionForm(page, candidate))).Content.ReadAsStringAsync();
         Assert.Contains("Not promoted", again);
     }
+
+    private static async Task<string> ApprovalVersionAsync(HttpClient api) =>
+        (await (await api.GetAsync("/rulesets")).ReadJson()).GetProperty("rulesets").EnumerateArray()
+            .Single(r => r.GetProperty("name").GetString() == "sme-approval").GetProperty("version").GetString()!;
 
     private static FormUrlEncodedContent PromotionForm(string page, string snapshotId) => new(new Dictionary<string, string>
     {

@@ -1,8 +1,8 @@
 namespace CreditDecision.Core.Rules;
 
 /// <summary>
-/// Content-addressed store of every ruleset version that has gone live: <c>{name}/{version}.json</c> holds the
-/// file exactly as it was activated. Versions never change once written, so a decision can be replayed with its
+/// Content-addressed store of every ruleset version that has gone live or run as the shadow challenger:
+/// <c>{name}/{version}.json</c> holds the file exactly as it was activated. Versions never change once written, so a decision can be replayed with its
 /// rules after the file in <c>rules/</c> was edited or deleted.
 /// </summary>
 public sealed class RulesetArchive(string directory)
@@ -30,7 +30,7 @@ public sealed class RulesetArchive(string directory)
             ? [.. System.IO.Directory.EnumerateFiles(System.IO.Path.Combine(Directory, name), "*.json").Select(System.IO.Path.GetFileNameWithoutExtension).Order()!]
             : [];
 
-    /// <summary>Every archived version of a ruleset with when this archive first stored it (first went live here), newest first.</summary>
+    /// <summary>Every archived version of a ruleset with when this archive first stored it, newest first.</summary>
     public IReadOnlyList<ArchivedVersion> History(string name) =>
         [.. Versions(name).Select(version => new ArchivedVersion(version, new DateTimeOffset(File.GetLastWriteTimeUtc(PathOf(name, version)), TimeSpan.Zero)))
             .OrderByDescending(v => v.ArchivedAt)];
