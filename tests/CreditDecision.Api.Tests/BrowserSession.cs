@@ -56,6 +56,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public Task<T> EvaluateAsync<T>(string expression) => _page.EvaluateAsync<T>(expression);
 
+    /// <summary>Adds a script file to the page, as a script tag would.</summary>
+    public Task AddScriptAsync(string path) => _page.AddScriptTagAsync(new() { Path = path });
+
     /// <summary>The element's visible text, or null when the page has no such element.</summary>
     public async Task<string?> TextAsync(string selector)
     {

@@ -137,6 +137,45 @@ public sealed partial class ConsoleTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Every_console_page_passes_an_axe_core_audit_for_WCAG_2_1_AA()
+    {
+        if (HeadlessBrowser.Find() is not { } chromium || AxeCore.Find() is not { } axe) return;
+        using var api = StartOnLoopback();
+        var site = api.BaseAddress!.GetLeftPart(UriPartial.Authority);
+        var decisionId = (await (await api.Decide(ApplicationJson.FromSample("tax-arrears"))).ReadJson()).GetProperty("decisionId").GetString();
+        var approval = await ApprovalVersionAsync(api);
+        await using var browser = await BrowserSession.StartAsync(chromium);
+        await browser.NavigateAsync(site + "/console/signin");
+        Assert.Empty(await AuditAsync(browser, axe));
+        await browser.FillAsync("#key", TestKeys.AllRoles.Key);
+        await browser.ClickAndWaitAsync("main button[type=submit]");
+
+        var violations = new List<string>();
+        foreach (var page in new[]
+        {
+            "/console", "/console/rulesets", "/console/rulesets/history?name=sme-approval", $"/console/rulesets/diff?name=sme-approval&from={approval}&to={approval}",
+            "/console/decisions", $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/challenger", "/console/denied",
+        })
+        {
+            await browser.NavigateAsync(site + page);
+            violations.AddRange((await AuditAsync(browser, axe)).Select(v => $"{page}: {v}"));
+        }
+        Assert.Empty(violations);
+    }
+
+    /// <summary>Runs axe-core's WCAG 2.0 and 2.1 A and AA rules on the page; returns each violation with the elements it names.</summary>
+    private static async Task<string[]> AuditAsync(BrowserSession browser, string axe)
+    {
+        await browser.AddScriptAsync(axe);
+        return await browser.EvaluateAsync<string[]>("""
+            (async () => {
+              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+              return result.violations.map(v => `${v.id} (${v.help}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+            })()
+            """);
+    }
+
     /// <summary>Form fields without a label and buttons or links without text: what a screen reader could not name.</summary>
     private const string UnnamedControls = """
         [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
