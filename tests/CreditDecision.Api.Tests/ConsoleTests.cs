@@ -94,6 +94,9 @@ public sealed partial class ConsoleTests : IDisposable
         await browser.NavigateAsync(site + "/console/monitoring");
         Assert.Contains("6 loan review(s)", await browser.TextAsync("main"));
         await Screenshot(browser, "monitoring");
+        await browser.ClickAndWaitAsync("nav a[href='/console/portfolio']");
+        Assert.Contains("manufacturing", await browser.TextAsync("#by-industry"));
+        await Screenshot(browser, "portfolio");
     }
 
     [Fact]
@@ -126,14 +129,14 @@ public sealed partial class ConsoleTests : IDisposable
         foreach (var page in new[]
         {
             "/console", "/console/rulesets", "/console/rulesets/history?name=sme-approval", "/console/decisions",
-            $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/challenger",
+            $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/portfolio", "/console/challenger",
         })
         {
             await browser.NavigateAsync(site + page);
             Assert.Empty(await browser.EvaluateAsync<string[]>(UnnamedControls));
             // Whatever takes the focus shows it.
             Assert.Equal((page, "solid"), (page, await browser.EvaluateAsync<string>(
-                "(() => { const e = document.querySelector('main a[href], main button, main input:not([type=hidden]), main select'); e.focus(); return getComputedStyle(e).outlineStyle; })()")));
+                "(() => { const e = document.querySelector('main a[href], main button, main input:not([type=hidden]), main select') ?? document.querySelector('header a[href]'); e.focus(); return getComputedStyle(e).outlineStyle; })()")));
         }
     }
 
@@ -155,7 +158,8 @@ public sealed partial class ConsoleTests : IDisposable
         foreach (var page in new[]
         {
             "/console", "/console/rulesets", "/console/rulesets/history?name=sme-approval", $"/console/rulesets/diff?name=sme-approval&from={approval}&to={approval}",
-            "/console/decisions", $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/challenger", "/console/denied",
+            "/console/decisions", $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/portfolio",
+            "/console/challenger", "/console/denied",
         })
         {
             await browser.NavigateAsync(site + page);
@@ -300,6 +304,21 @@ public sealed partial class ConsoleTests : IDisposable
     {
         ["snapshotId"] = snapshotId, ["__RequestVerificationToken"] = Token(page),
     });
+
+    [Fact]
+    public async Task The_portfolio_page_shows_the_book_largest_exposure_first_with_its_share()
+    {
+        using var client = ConsoleClient();
+        await SignInAsync(client, TestKeys.PolicyTeam.Key);
+
+        var page = await client.GetStringAsync("/console/portfolio");
+
+        // portfolio/portfolio.json: manufacturing 3,050,000,000 of 12,600,000,000 is 24.2 %, the largest industry.
+        Assert.Contains("<strong id=\"book-total\">12,600,000,000</strong>", page);
+        Assert.Contains("<tr><td>manufacturing</td><td>3,050,000,000</td><td>24.2", page);
+        Assert.True(page.IndexOf("<td>manufacturing</td>", StringComparison.Ordinal) < page.IndexOf("<td>wholesale-retail</td>", StringComparison.Ordinal));
+        Assert.True(page.IndexOf("<td>wholesale-retail</td>", StringComparison.Ordinal) < page.IndexOf("<td>mining</td>", StringComparison.Ordinal));
+    }
 
     [Fact]
     public async Task The_api_still_answers_problems_not_sign_in_pages()
