@@ -59,27 +59,38 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
     private const string ActivationChannel = "creditdecision_rules";
     private NpgsqlConnection? _listener;
     private readonly SemaphoreSlim _listening = new(1, 1);
+    private readonly CancellationTokenSource _disposing = new();
+    private int _disposed;
 
     protected override string ActivationNotice => $"NOTIFY {ActivationChannel}";
 
-    /// <summary>LISTENs on one connection of its own; a lost connection is reopened on the next wait.</summary>
+    /// <summary>
+    /// LISTENs on one connection of its own; a lost connection is reopened on the next wait. Disposing the log ends a
+    /// wait in progress first: the connection cannot be closed while it waits.
+    /// </summary>
     public override async Task WaitForActivationAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await _listening.WaitAsync(cancellationToken);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposing.Token);
+        await _listening.WaitAsync(waiting.Token);
         try
         {
             if (_listener is null)
             {
-                _listener = await _dataSource.OpenConnectionAsync(cancellationToken);
-                await ExecuteAsync(_listener, null, $"LISTEN {ActivationChannel}", cancellationToken);
+                _listener = await _dataSource.OpenConnectionAsync(waiting.Token);
+                await ExecuteAsync(_listener, null, $"LISTEN {ActivationChannel}", waiting.Token);
             }
-            await _listener.WaitAsync(timeout, cancellationToken);
+            await _listener.WaitAsync(timeout, waiting.Token);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException)
         {
-            if (_listener is not null) await _listener.DisposeAsync();
-            _listener = null;
-            await Task.Delay(timeout, cancellationToken);
+            await CloseListenerAsync();
+            await Task.Delay(timeout, waiting.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A wait cancelled part-way may leave the connection mid-protocol: start afresh next time.
+            await CloseListenerAsync();
+            throw;
         }
         finally
         {
@@ -87,10 +98,26 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         }
     }
 
+    private async Task CloseListenerAsync()
+    {
+        if (_listener is null) return;
+        try
+        {
+            await _listener.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or IOException or InvalidOperationException)
+        {
+            // Already broken: nothing left to close cleanly.
+        }
+        _listener = null;
+    }
+
     public override async ValueTask DisposeAsync()
     {
-        if (_listener is not null) await _listener.DisposeAsync();
-        _listening.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await _disposing.CancelAsync();
+        await _listening.WaitAsync();
+        await CloseListenerAsync();
         await _dataSource.DisposeAsync();
     }
 

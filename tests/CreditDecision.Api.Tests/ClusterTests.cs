@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using CreditDecision.Audit;
 using Xunit.Abstractions;
 
 namespace CreditDecision.Api.Tests;
@@ -141,6 +142,23 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         var restarted = StartNode("node-b", folderB.Path, log);
         Assert.Equal(second, await RulesOf(restarted));
         Assert.Equal(newApproval, ApprovalVersion(await (await restarted.Decide(ApplicationJson.FromSample("young-firm").With("applicationId", "CL-restarted"))).ReadJson()));
+    }
+
+    [Fact]
+    public async Task Disposing_the_log_ends_a_wait_for_activations_in_progress()
+    {
+        if (!TestStores.PostgresAvailable()) return;
+        using var database = TestLogDatabase.Create(TestStores.Postgres);
+        var log = new PostgresDecisionLog(database.ConnectionString);
+        await log.MigrateAsync(CancellationToken.None);
+        var waiting = log.WaitForActivationAsync(TimeSpan.FromSeconds(60), CancellationToken.None);
+        // Give the wait time to LISTEN and block on the server; a node's host is disposed while its follower waits.
+        await Task.Delay(500);
+        Assert.False(waiting.IsCompleted);
+
+        await log.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]

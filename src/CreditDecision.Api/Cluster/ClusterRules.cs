@@ -60,6 +60,15 @@ public sealed partial class ClusterRules(
             activation.Activating -= Publish;
             _stopping.Cancel();
         }
+        // The loop uses the decision log, which is disposed after this: let it leave first.
+        try
+        {
+            _following.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // It ended by failing: it has left all the same.
+        }
         _stopping.Dispose();
     }
 
