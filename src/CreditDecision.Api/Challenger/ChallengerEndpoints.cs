@@ -80,8 +80,7 @@ public static class ChallengerEndpoints
         }
         try
         {
-            var context = new DecisionRequestContext(DecisionEndpoints.Caller(http), http.TraceIdentifier, IdempotencyKey: null);
-            return TypedResults.Ok(await promotion.PromoteAsync(request.SnapshotId, context, cancellationToken));
+            return TypedResults.Ok(await promotion.PromoteAsync(request.SnapshotId, DecisionEndpoints.RequestContext(http), cancellationToken));
         }
         catch (PromotionRefusedException refused)
         {

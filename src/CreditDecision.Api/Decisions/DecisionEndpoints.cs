@@ -46,11 +46,11 @@ public static class DecisionEndpoints
         var requestId = Header(http, RequestIdHeader);
         var idempotencyKey = Header(http, IdempotencyKeyHeader) ?? requestId;
         var errors = new Dictionary<string, string[]>();
-        if (!IsValidKey(requestId)) errors[RequestIdHeader] = [$"must be 1 to {MaxKeyLength} printable ASCII characters"];
-        if (!IsValidKey(idempotencyKey)) errors[IdempotencyKeyHeader] = [$"must be 1 to {MaxKeyLength} printable ASCII characters"];
+        if (!IsValidKey(requestId)) errors[RequestIdHeader] = [InvalidKey];
+        if (!IsValidKey(idempotencyKey)) errors[IdempotencyKeyHeader] = [InvalidKey];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "A request header is not valid.");
 
-        var context = new DecisionRequestContext(Caller(http), requestId ?? http.TraceIdentifier, idempotencyKey);
+        var context = RequestContext(http, requestId, idempotencyKey);
         var decision = await recorder.DecideAsync(application, context, cancellationToken);
         DecisionLogLines.Decided(logger, decision.DecisionId, application.ApplicationId!, decision.Replayed);
         if (decision.Replayed) http.Response.Headers[ReplayedHeader] = "true";
@@ -61,9 +61,16 @@ public static class DecisionEndpoints
     private static string? Header(HttpContext http, string name) =>
         http.Request.Headers.TryGetValue(name, out var values) ? values.ToString() : null;
 
-    /// <summary>The name of the API key the request came with, as the log records it.</summary>
-    public static string Caller(HttpContext http) =>
-        http.User.Identity?.Name ?? throw new InvalidOperationException("Decisions are made only for authenticated callers.");
+    /// <summary>
+    /// Who asked and in which request, as the log records it: the name of the API key (or console user) and the
+    /// caller's request id, else the server's.
+    /// </summary>
+    public static DecisionRequestContext RequestContext(HttpContext http, string? requestId = null, string? idempotencyKey = null) =>
+        new(http.User.Identity?.Name ?? throw new InvalidOperationException("Decisions are made only for authenticated callers."),
+            requestId ?? http.TraceIdentifier, idempotencyKey);
+
+    /// <summary>Why a request id or idempotency key was refused (see <see cref="IsValidKey"/>).</summary>
+    public static readonly string InvalidKey = $"must be 1 to {MaxKeyLength} printable ASCII characters";
 
     public static bool IsValidKey(string? key) =>
         key is null || (key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= ' ' and <= '~'));

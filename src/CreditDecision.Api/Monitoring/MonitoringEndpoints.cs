@@ -43,10 +43,10 @@ public static class MonitoringEndpoints
         if (!DecisionEndpoints.IsValidKey(requestId))
         {
             return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [DecisionEndpoints.RequestIdHeader] = ["must be 1 to 200 printable ASCII characters"] },
+                new Dictionary<string, string[]> { [DecisionEndpoints.RequestIdHeader] = [DecisionEndpoints.InvalidKey] },
                 title: "A request header is not valid.");
         }
-        var context = new DecisionRequestContext(DecisionEndpoints.Caller(http), requestId ?? http.TraceIdentifier, null);
+        var context = DecisionEndpoints.RequestContext(http, requestId);
         var bodyLimit = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
 

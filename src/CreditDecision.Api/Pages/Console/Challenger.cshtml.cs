@@ -34,8 +34,7 @@ public sealed class ChallengerModel(ChallengerRules challenger, ChallengerShadow
         }
         try
         {
-            var context = new DecisionRequestContext(DecisionEndpoints.Caller(HttpContext), HttpContext.TraceIdentifier, IdempotencyKey: null);
-            Promoted = await promotion.PromoteAsync(snapshotId, context, cancellationToken);
+            Promoted = await promotion.PromoteAsync(snapshotId, DecisionEndpoints.RequestContext(HttpContext), cancellationToken);
         }
         catch (PromotionRefusedException refused)
         {
