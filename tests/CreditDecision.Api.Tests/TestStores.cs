@@ -75,6 +75,15 @@ public sealed class TestLogDatabase : IDisposable
         return new TestLogDatabase(store, builder.ToString(), null, schema);
     }
 
+    /// <summary>A private copy of a SQLite log file (a fixture written by an earlier release), removed on dispose.</summary>
+    public static TestLogDatabase CopyOfSqlite(string file)
+    {
+        var folder = new TempDirectory();
+        var copy = Path.Combine(folder.Path, "decisions.db");
+        File.Copy(file, copy);
+        return new TestLogDatabase(TestStores.Sqlite, $"Data Source={copy}", folder, null);
+    }
+
     /// <summary>Runs SQL directly against the store, behind the service's back (to tamper, for instance).</summary>
     public async Task<int> ExecuteAsync(string sql)
     {
