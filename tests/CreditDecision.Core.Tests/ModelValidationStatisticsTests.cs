@@ -204,3 +204,55 @@ public class ModelValidationStatisticsTests
         Assert.Equal(1.2 * Math.Log(4), Stability.InformationValue([800, 200], [20, 80]), 1e-12);
     }
 }
+
+public class VersionPerformanceBuilderTests
+{
+    private static readonly ScorecardFactor[] Scorecard =
+    [
+        new("years", [("Years_Under2", -20m), ("Years_2To5", 0m), ("Years_Over5", 10m)]),
+        new("tax", [("Tax_A", 15m), ("Tax_Other", -15m)]),
+    ];
+
+    private static ScoredLoan Loan(decimal score, string grade, decimal pd, string years, decimal yearsPoints, string tax, decimal taxPoints, bool defaulted) =>
+        new("v1", score, grade, pd, [new("years", years, yearsPoints), new("tax", tax, taxPoints)], defaulted);
+
+    [Fact]
+    public void Counts_per_grade_and_bin_feed_calibration_information_value_and_the_factors_weights()
+    {
+        var builder = new VersionPerformanceBuilder("v1", Scorecard);
+        for (var i = 0; i < 300; i++) builder.Add(Loan(620, "A", 0.01m, "Years_Over5", 10, "Tax_A", 15, defaulted: i < 3));
+        for (var i = 0; i < 100; i++) builder.Add(Loan(560, "B", 0.05m, "Years_Under2", -20, "Tax_Other", -15, defaulted: i < 20));
+
+        var result = builder.Build(reference: null, ValidationThresholds.Default, bootstrapResamples: 0);
+
+        Assert.Equal(400, result.Loans);
+        Assert.Equal(23, result.Defaults);
+        Assert.Equal(["A", "B"], result.Calibration.Select(grade => grade.Grade));
+        Assert.Equal(TrafficLight.Green, result.Calibration[0].TrafficLight);
+        Assert.Equal(TrafficLight.Red, result.Calibration[1].TrafficLight);
+        Assert.Null(result.ScoreStability);
+        var years = result.Factors.Single(factor => factor.Factor == "years");
+        Assert.Equal(30.0 / 60, years.PointsShare, 1e-12);
+        Assert.Equal((300 * 10.0 - 100 * 20) / 400, years.MeanPoints, 1e-12);
+        Assert.Equal(Stability.InformationValue([80, 0, 297], [20, 0, 3]), years.InformationValue, 1e-12);
+        Assert.Equal([100L, 0, 300], years.Bins.Select(bin => bin.Loans));
+        // Goods: 297 at 620, 80 at 560; bads: 3 at 620, 20 at 560. Pairs won by the good loan, ties half.
+        Assert.Equal((297 * 20 + 0.5 * (297 * 3 + 80 * 20)) / (377.0 * 23), result.Discrimination!.Auc, 1e-12);
+    }
+
+    [Fact]
+    public void Against_a_reference_population_each_factor_and_the_score_get_a_stability_index()
+    {
+        var reference = new PopulationProfile();
+        for (var i = 0; i < 200; i++) reference.Add(i % 2 == 0 ? 620 : 560, [new("years", i % 2 == 0 ? "Years_Over5" : "Years_Under2", 0), new("tax", "Tax_A", 15)]);
+        var builder = new VersionPerformanceBuilder("v1", Scorecard);
+        for (var i = 0; i < 200; i++) builder.Add(Loan(560, "B", 0.05m, "Years_Under2", -20, "Tax_A", 15, defaulted: i < 10));
+
+        var result = builder.Build(reference, ValidationThresholds.Default, bootstrapResamples: 0);
+
+        Assert.Equal(TrafficLight.Red, result.ScoreStability!.TrafficLight);
+        Assert.Equal(TrafficLight.Red, result.Factors.Single(factor => factor.Factor == "years").Stability!.TrafficLight);
+        Assert.Equal(TrafficLight.Green, result.Factors.Single(factor => factor.Factor == "tax").Stability!.TrafficLight);
+        Assert.Equal(0.5, result.Discrimination!.Auc, 1e-12);
+    }
+}
