@@ -8,13 +8,15 @@ namespace CreditDecision.Benchmarks;
 
 /// <summary>
 /// What a reload costs: compiling the shipped rule files (parse, sandbox check, compile), and compiling 100
-/// generated approval rulesets of 50 rules each, every rule with its own thresholds so nothing is shared.
+/// generated approval rulesets of 50 rules each, every rule with its own thresholds so nothing is shared. And the
+/// longest compile the rule limits allow: a file of additions that spends the whole compile budget.
 /// </summary>
 [MemoryDiagnoser]
 public class CompileBenchmarks
 {
     private (string Path, byte[] Content)[] _shipped = [];
     private (string Path, byte[] Content)[] _generated = [];
+    private byte[] _budgetFilling = [];
 
     [GlobalSetup]
     public void Setup()
@@ -23,10 +25,14 @@ public class CompileBenchmarks
             .Where(path => !path.EndsWith(RulesDirectoryLoader.CasesSuffix, StringComparison.Ordinal))
             .Select(path => (path, File.ReadAllBytes(path)))];
         _generated = [.. Enumerable.Range(0, 100).Select(n => ($"generated-{n}.json", GeneratedRuleset(n, rules: 50)))];
+        _budgetFilling = CostliestRule.BudgetFillingFile();
     }
 
     [Benchmark]
     public int ShippedRules() => _shipped.Sum(file => RulesetCompiler.Compile(file.Path, file.Content).Ruleset!.Rules.Length);
+
+    [Benchmark]
+    public int BudgetFillingFile() => RulesetCompiler.Compile("additions.json", _budgetFilling).Errors.Count;
 
     [Benchmark]
     public int HundredRulesetsOfFiftyRules() => _generated.Sum(file => RulesetCompiler.Compile(file.Path, file.Content).Ruleset!.Rules.Length);

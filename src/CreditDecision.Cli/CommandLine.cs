@@ -53,6 +53,11 @@ public static partial class CommandLine
         {
             return Fail(errors, $"error: {ex.Message}");
         }
+        catch (RuleEvaluationException ex)
+        {
+            errors.WriteLine($"error: {ex.Message}");
+            return 1;
+        }
     }
 
     /// <summary><c>--name value</c> pairs; null when anything else is there.</summary>
@@ -100,7 +105,7 @@ public static partial class CommandLine
             output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")}  {result.Ruleset}: {result.Case}");
             foreach (var difference in result.Differences) output.WriteLine($"        {difference}");
         }
-        foreach (var error in fileErrors) output.WriteLine(EditorLine(error));
+        foreach (var error in fileErrors.Concat(RuleCaseRunner.EvaluationErrors(results))) output.WriteLine(EditorLine(error));
         var failed = results.Count(r => !r.Passed);
         output.WriteLine($"{results.Count - failed} passed, {failed} failed");
         return failed > 0 || fileErrors.Count > 0 ? 1 : 0;

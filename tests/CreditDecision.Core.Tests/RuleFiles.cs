@@ -23,6 +23,14 @@ public static class RuleFiles
         }
         """;
 
+    /// <summary>An approval ruleset with one referral rule per expression, named R1, R2, and so on.</summary>
+    public static string Approval(IEnumerable<string> expressions)
+    {
+        var rules = expressions.Select((expression, i) =>
+            $$"""{ "RuleName": "R{{i + 1}}", "Description": "d", "Expression": {{JsonValue.Create(expression)!.ToJsonString()}}, "Properties": { "Effect": "refer", "ReasonCode": "REF_R", "Message": "m" } }""");
+        return $$"""{ "WorkflowName": "many-rules", "Stage": "approval", "Rules": [{{string.Join(",", rules)}}] }""";
+    }
+
     /// <summary>A limit ruleset whose one cap computes <paramref name="output"/>.</summary>
     public static string Limit(string output) => $$"""
         {

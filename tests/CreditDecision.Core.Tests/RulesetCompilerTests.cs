@@ -73,6 +73,20 @@ public class RulesetCompilerTests
         Assert.Contains("parameter name 'loan'", error.Message);
     }
 
+    [Theory]
+    [InlineData("\"WorkflowName\": \"test-approval\"", "\"WorkflowName\": \"test-approval\\n\"", "WorkflowName is required")]
+    [InlineData("\"RuleName\": \"Probe\"", "\"RuleName\": \"Probe\\n\"", "RuleName is required")]
+    [InlineData("\"Parameters\": { \"tolerance\": 5000 }", "\"Parameters\": { \"tolerance\\n\": 5000 }", "parameter name 'tolerance\n' is not allowed")]
+    public void A_name_ending_in_a_line_break_is_refused(string name, string withLineBreak, string reason)
+    {
+        var json = RuleFiles.Approval("applicant.taxArrears > 5000", "{ \"tolerance\": 5000 }");
+        Assert.Empty(RuleFiles.Compile(json).Errors);
+
+        var errors = RuleFiles.Compile(json.Replace(name, withLineBreak, StringComparison.Ordinal)).Errors;
+
+        Assert.Contains(errors, e => e.Message.Contains(reason, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Version_ignores_whitespace_and_key_order_but_not_content()
     {

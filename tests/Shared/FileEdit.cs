@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace CreditDecision.Testing;
 
 /// <summary>Edits of rule files in a test's own copy of the rules folder.</summary>
@@ -10,4 +12,23 @@ public static class FileEdit
         Assert.Contains(from, text);
         File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));
     }
+
+    /// <summary>Puts a rule first in a rule file: a condition with its stage's properties, and an output where the stage needs one.</summary>
+    public static void InsertRule(string path, string name, string expression, JsonObject properties, string? output = null)
+    {
+        var file = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var rule = new JsonObject
+        {
+            ["RuleName"] = name,
+            ["Description"] = "A rule under test.",
+            ["Expression"] = expression,
+            ["Properties"] = properties,
+        };
+        if (output is not null) rule["Output"] = output;
+        file["Rules"]!.AsArray().Insert(0, rule);
+        File.WriteAllText(path, file.ToJsonString());
+    }
+
+    /// <summary>The properties of an approval rule that refers.</summary>
+    public static JsonObject Referral(string code = "REF_PROBE") => new() { ["Effect"] = "refer", ["ReasonCode"] = code, ["Message"] = "Probe fired." };
 }

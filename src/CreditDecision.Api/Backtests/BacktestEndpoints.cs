@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
+using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -32,7 +33,8 @@ public static class BacktestEndpoints
                 "rules and compares with what was decided: outcome counts and rates, the migration matrix, approved limits, mean rate and expected " +
                 "loss by grade, reason codes that newly fire, and a page of the changed decisions with their differences. The candidate is either " +
                 "the files of a rules folder, which must compile with every file check a live folder passes (422 with the errors otherwise; " +
-                "its cases are run and those that fail are listed in caseFailures), or the snapshotId of a version set some logged decision used. " +
+                "its cases are run and those that fail are listed in caseFailures; a rule that cannot be evaluated for a case, or for a logged decision, is a 422 " +
+                "naming it), or the snapshotId of a version set some logged decision used. " +
                 "With ?format=html the report is a self-contained HTML page with charts for a risk committee.")
             .Produces<string>(StatusCodes.Status200OK, "text/html")
             .ProducesValidationProblem()
@@ -68,7 +70,19 @@ public static class BacktestEndpoints
                 return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The candidate version set cannot be used.");
             }
         }
-        var report = await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken);
+        BacktestReport report;
+        try
+        {
+            report = await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken);
+        }
+        catch (RuleEvaluationException ex)
+        {
+            return TypedResults.Problem(
+                $"Ruleset '{ex.Ruleset}'{(ex.Rule is null ? "" : $", rule '{ex.Rule}'")} could not be evaluated for a logged decision: {ex.Reason}",
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "A candidate rule could not be evaluated.",
+                extensions: new Dictionary<string, object?> { ["ruleset"] = ex.Ruleset, ["rule"] = ex.Rule });
+        }
         return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 

@@ -31,12 +31,14 @@ public static class DecisionEndpoints
                 "Runs the rating, approval, limit, pricing and early-warning rulesets on the application and returns the decision with its reasons, " +
                 "the ruleset versions used and a per-rule trace. A decline is a normal 200 decision. The decision is in the decision log before the " +
                 "response is sent. A retry with the same Idempotency-Key (or, without one, the same X-Request-Id) returns the stored decision with " +
-                "the header Idempotent-Replayed: true; the same key with a different body is a 409.")
+                "the header Idempotent-Replayed: true; the same key with a different body is a 409. A rule that cannot be evaluated for the " +
+                "application (its rules are at fault, not the request) refuses it with a 500 problem naming the ruleset and rule; nothing is logged.")
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 

@@ -29,36 +29,43 @@ public static class DecisionPipeline
         var facts = FactsBuilder.Build(application, portfolio);
         var trace = new List<StageTrace>(Stages.DecisionOrder.Count);
         var mark = timings is null ? 0 : Stopwatch.GetTimestamp();
-
-        var rating = Rate(snapshot[Stage.Rating], facts, trace);
-        Done(Stage.Rating);
-        var (outcome, reasons) = Approval(snapshot[Stage.Approval], facts, trace);
-        Done(Stage.Approval);
-        var limit = Limit(snapshot[Stage.Limit], facts, outcome, trace);
-        (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
-        Done(Stage.Limit);
-        var pricing = Price(snapshot[Stage.Pricing], facts, trace);
-        Done(Stage.Pricing);
-        var (warningLevel, warnings) = Warn(snapshot[Stage.EarlyWarning], facts, trace);
-        Done(Stage.EarlyWarning);
-
-        return new DecisionResponse
+        var at = new EvaluationPoint();
+        try
         {
-            DecisionId = decisionId,
-            ApplicationId = application.ApplicationId!,
-            EvaluationDate = application.EvaluationDate!.Value,
-            DecidedAt = decidedAt,
-            Outcome = outcome,
-            Reasons = reasons,
-            Rating = rating,
-            Limit = limit,
-            Pricing = pricing,
-            WarningLevel = warningLevel,
-            Warnings = warnings,
-            Rulesets = snapshot.VersionRefs,
-            Portfolio = portfolio.ToRef(),
-            Trace = trace,
-        };
+            var rating = Rate(snapshot[Stage.Rating], facts, trace, ref at);
+            Done(Stage.Rating);
+            var (outcome, reasons) = Approval(snapshot[Stage.Approval], facts, trace, ref at);
+            Done(Stage.Approval);
+            var limit = Limit(snapshot[Stage.Limit], facts, outcome, trace, ref at);
+            (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
+            Done(Stage.Limit);
+            var pricing = Price(snapshot[Stage.Pricing], facts, trace, ref at);
+            Done(Stage.Pricing);
+            var (warningLevel, warnings) = Warn(snapshot[Stage.EarlyWarning], facts, trace, ref at);
+            Done(Stage.EarlyWarning);
+
+            return new DecisionResponse
+            {
+                DecisionId = decisionId,
+                ApplicationId = application.ApplicationId!,
+                EvaluationDate = application.EvaluationDate!.Value,
+                DecidedAt = decidedAt,
+                Outcome = outcome,
+                Reasons = reasons,
+                Rating = rating,
+                Limit = limit,
+                Pricing = pricing,
+                WarningLevel = warningLevel,
+                Warnings = warnings,
+                Rulesets = snapshot.VersionRefs,
+                Portfolio = portfolio.ToRef(),
+                Trace = trace,
+            };
+        }
+        catch (Exception ex) when (ex is not RuleEvaluationException)
+        {
+            throw at.Failure(ex);
+        }
 
         void Done(Stage stage)
         {
@@ -69,18 +76,23 @@ public static class DecisionPipeline
         }
     }
 
-    private static RatingResult Rate(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    private static RatingResult Rate(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
     {
-        var fired = Run(ruleset, facts);
+        var fired = Run(ruleset, facts, ref at);
         var score = ruleset.Settings.BasePoints;
         var rules = new RuleTrace[fired.Length];
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            if (fired[i]) score += rule.Spec.Points;
+            if (fired[i])
+            {
+                at.Value(i);
+                score += rule.Spec.Points;
+            }
             rules[i] = new RuleTrace(rule.Name, fired[i], fired[i] ? rule.Spec.Points : null);
         }
         trace.Add(Trace(ruleset, rules));
+        at.Result();
 
         var grades = ruleset.Settings.Grades;
         var rank = 0;
@@ -91,9 +103,9 @@ public static class DecisionPipeline
     }
 
     private static (string Outcome, IReadOnlyList<DecisionReason> Reasons) Approval(
-        CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+        CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
     {
-        var fired = Run(ruleset, facts);
+        var fired = Run(ruleset, facts, ref at);
         var rules = new RuleTrace[fired.Length];
         var declines = new List<DecisionReason>();
         var refers = new List<DecisionReason>();
@@ -113,9 +125,9 @@ public static class DecisionPipeline
     }
 
     private static LimitResult Limit(
-        CompiledRuleset ruleset, DecisionFacts facts, string outcome, List<StageTrace> trace)
+        CompiledRuleset ruleset, DecisionFacts facts, string outcome, List<StageTrace> trace, ref EvaluationPoint at)
     {
-        var fired = Run(ruleset, facts);
+        var fired = Run(ruleset, facts, ref at);
         var requested = facts.Loan.Amount;
         var rules = new RuleTrace[fired.Length];
         var caps = new List<LimitCap>();
@@ -129,7 +141,7 @@ public static class DecisionPipeline
                 rules[i] = new RuleTrace(rule.Name, false);
                 continue;
             }
-            var amount = Math.Max(0m, Output(ruleset, rule, facts));
+            var amount = Math.Max(0m, Output(rule, facts, i, ref at));
             rules[i] = new RuleTrace(rule.Name, true, amount, rule.Spec.Cap);
             caps.Add(new LimitCap(rule.Spec.Cap!, amount, rule.Name));
             if (amount < lowest)
@@ -139,6 +151,7 @@ public static class DecisionPipeline
             }
         }
         trace.Add(Trace(ruleset, rules));
+        at.Result();
 
         var step = ruleset.Settings.RoundDownTo;
         var approved = outcome == Decline ? 0m : step > 0m ? Math.Floor(lowest / step) * step : Math.Floor(lowest * 100m) / 100m;
@@ -174,9 +187,9 @@ public static class DecisionPipeline
         return (outcome, reasons, limit);
     }
 
-    private static PricingResult Price(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+    private static PricingResult Price(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
     {
-        var fired = Run(ruleset, facts);
+        var fired = Run(ruleset, facts, ref at);
         var rules = new RuleTrace[fired.Length];
         var components = new List<RateComponent>();
         decimal rate = 0m, floor = decimal.MinValue, cap = decimal.MaxValue;
@@ -189,7 +202,7 @@ public static class DecisionPipeline
                 rules[i] = new RuleTrace(rule.Name, false);
                 continue;
             }
-            var value = Output(ruleset, rule, facts);
+            var value = Output(rule, facts, i, ref at);
             rules[i] = new RuleTrace(rule.Name, true, value);
             switch (rule.Spec.Sets)
             {
@@ -205,6 +218,7 @@ public static class DecisionPipeline
             }
         }
         trace.Add(Trace(ruleset, rules));
+        at.Result();
 
         if (lgd is null) throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, "no rule set the LGD; add a rule that always fires as the last LGD rule");
         if (riskWeight is null) throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, "no rule set the risk weight; add a rule that always fires as the last risk-weight rule");
@@ -223,9 +237,9 @@ public static class DecisionPipeline
     }
 
     private static (string Level, IReadOnlyList<WarningSignal> Warnings) Warn(
-        CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace)
+        CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
     {
-        var fired = Run(ruleset, facts);
+        var fired = Run(ruleset, facts, ref at);
         var rules = new RuleTrace[fired.Length];
         var warnings = new List<WarningSignal>();
         var level = WarningLevel.Green;
@@ -251,34 +265,26 @@ public static class DecisionPipeline
     };
 
     /// <summary>Evaluates each rule of a ruleset, in file order, and returns whether it fired.</summary>
-    internal static bool[] Run(CompiledRuleset ruleset, DecisionFacts facts)
+    internal static bool[] Run(CompiledRuleset ruleset, DecisionFacts facts, ref EvaluationPoint at)
     {
         var fired = new bool[ruleset.Rules.Length];
+        at.Enter(ruleset);
         for (var i = 0; i < fired.Length; i++)
         {
-            var rule = ruleset.Rules[i];
-            try
-            {
-                fired[i] = rule.Condition(facts);
-            }
-            catch (Exception ex) when (ex is ArithmeticException or NullReferenceException or InvalidOperationException)
-            {
-                throw new RuleEvaluationException(ruleset.Name, ruleset.Version, rule.Name, $"its Expression failed: {ex.Message}");
-            }
+            at.Condition(i);
+            fired[i] = ruleset.Rules[i].Condition(facts);
         }
+        at.Result();
         return fired;
     }
 
-    private static decimal Output(CompiledRuleset ruleset, CompiledRule rule, DecisionFacts facts)
+    /// <summary>The value a fired rule gives; after it, a failure is in adding that value into the stage's result.</summary>
+    private static decimal Output(CompiledRule rule, DecisionFacts facts, int index, ref EvaluationPoint at)
     {
-        try
-        {
-            return rule.Output!(facts);
-        }
-        catch (Exception ex) when (ex is ArithmeticException or NullReferenceException or InvalidOperationException)
-        {
-            throw new RuleEvaluationException(ruleset.Name, ruleset.Version, rule.Name, $"its Output failed: {ex.Message}");
-        }
+        at.Output(index);
+        var value = rule.Output!(facts);
+        at.Value(index);
+        return value;
     }
 
     internal static StageTrace Trace(CompiledRuleset ruleset, RuleTrace[] rules) =>

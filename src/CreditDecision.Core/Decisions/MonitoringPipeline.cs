@@ -23,7 +23,16 @@ public static class MonitoringPipeline
         var ruleset = snapshot[Stage.Monitoring];
         var facts = new DecisionFacts(Facts(review, currentRank + 1));
 
-        var fired = DecisionPipeline.Run(ruleset, facts);
+        var at = new EvaluationPoint();
+        bool[] fired;
+        try
+        {
+            fired = DecisionPipeline.Run(ruleset, facts, ref at);
+        }
+        catch (Exception ex)
+        {
+            throw at.Failure(ex);
+        }
         var rules = new RuleTrace[fired.Length];
         var signals = new List<MonitoringSignal>();
         var level = WarningLevel.Green;

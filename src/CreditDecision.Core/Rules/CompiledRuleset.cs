@@ -50,6 +50,9 @@ public sealed class CompiledRule
 
     /// <summary>The compiled <c>Output</c> expression, for rules that produce a value when they fire.</summary>
     public Func<DecisionFacts, decimal>? Output { get; init; }
+
+    /// <summary>The <c>Output</c> expression as written.</summary>
+    public string? OutputExpression { get; init; }
 }
 
 /// <summary>The stage-specific fields a rule's <c>Properties</c> carry; which ones are required depends on the stage.</summary>

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using CreditDecision.Core.Vocabulary;
 
 namespace CreditDecision.Core.Rules;
@@ -8,14 +9,11 @@ namespace CreditDecision.Core.Rules;
 /// The allow-list every rule expression must pass before it can go live. RulesEngine's own parser lets reflection
 /// through (<c>"".GetType().Assembly</c>) and lets rules read static members such as <c>DateTime.Now</c>, so each
 /// expression is parsed to its expression tree and every node is checked: only the rule inputs' properties,
-/// operators, decimal/int/text/yes-no literals and a short list of pure helpers are allowed.
-/// Nothing is executed here.
+/// operators, decimal/int/text/yes-no literals and a short list of pure helpers are allowed. A call whose literal
+/// argument would make it throw on every evaluation is refused too. Nothing is executed here.
 /// </summary>
 public static class ExpressionSandbox
 {
-    /// <summary>Longest expression accepted, in characters.</summary>
-    public const int MaxExpressionLength = 10_000;
-
     private static readonly HashSet<Type> FactTypes =
     [
         typeof(ApplicantFacts), typeof(LoanFacts), typeof(RatingFacts), typeof(ApprovalFacts), typeof(LimitFacts), typeof(ReviewFacts), typeof(ConcentrationFacts),
@@ -60,8 +58,6 @@ public static class ExpressionSandbox
         methods.Add(typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!);
         methods.Add(typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!);
         methods.Add(typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!);
-        methods.Add(typeof(string).GetMethod(nameof(string.Concat), [typeof(string), typeof(string)])!);
-        methods.Add(typeof(string).GetMethod(nameof(string.Concat), [typeof(object), typeof(object)])!);
         foreach (var method in typeof(Finance).GetMethods(BindingFlags.Public | BindingFlags.Static)) methods.Add(method);
         return methods;
     }
@@ -85,6 +81,38 @@ public static class ExpressionSandbox
 
     private static string Describe(MethodInfo method) => $"{method.DeclaringType?.Name}.{method.Name}";
 
+    private static readonly MethodInfo RoundToDecimals = typeof(Math).GetMethod(nameof(Math.Round), [typeof(decimal), typeof(int)])!;
+
+    /// <summary>Why a call of an allowed helper would throw whatever the inputs, judged from its literal arguments; null when it would not.</summary>
+    private static string? FindLiteralFault(MethodCallExpression call)
+    {
+        if (call.Object is { } target && IsNullLiteral(target)) return $"'{Describe(call.Method)}' is called on null";
+        var parameters = call.Method.GetParameters();
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (!parameters[i].ParameterType.IsValueType && IsNullLiteral(call.Arguments[i]))
+            {
+                return $"'{Describe(call.Method)}' is given null as its {parameters[i].Name}; it would fail on every evaluation";
+            }
+        }
+        if (call.Method == RoundToDecimals && Unwrapped(call.Arguments[1]) is ConstantExpression { Value: int decimals } && decimals is < 0 or > 28)
+        {
+            return $"Math.Round can round to 0 to 28 decimals, not {decimals}";
+        }
+        return null;
+    }
+
+    private static bool IsNullLiteral(Expression expression) => Unwrapped(expression) is ConstantExpression { Value: null };
+
+    private static Expression Unwrapped(Expression expression) =>
+        expression is UnaryExpression { NodeType: ExpressionType.Convert } convert ? Unwrapped(convert.Operand) : expression;
+
+    /// <summary>Why a call or operator method is refused; joining text gets its own reason.</summary>
+    private static string Refusal(MethodInfo method, string otherwise) =>
+        method.DeclaringType == typeof(string) && method.Name == nameof(string.Concat)
+            ? "joining text is not allowed in rules: each join builds new text on every evaluation; compare text with ==, in, StartsWith, EndsWith or Contains"
+            : otherwise;
+
     private sealed class Walker : ExpressionVisitor
     {
         public string? Violation { get; private set; }
@@ -92,6 +120,8 @@ public static class ExpressionSandbox
         public override Expression? Visit(Expression? node)
         {
             if (node is null || Violation is not null) return node;
+            // The nesting limit keeps trees shallow; this only makes sure a deep one is refused rather than overflowing the stack.
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack()) return Fail(node, "it nests too deeply");
             if (node.Type == typeof(double) || node.Type == typeof(float))
             {
                 return Fail(node, "it computes with binary floating point (double); write decimal numbers with an m suffix, e.g. 0.25m, and use decimal helpers");
@@ -130,17 +160,21 @@ public static class ExpressionSandbox
                 : Fail(node, $"'{declaring?.Name}.{node.Member.Name}' is not allowed; rules may read only the fields of their inputs (applicant, loan, rating, approval, limit, concentration, review)");
         }
 
-        protected override Expression VisitMethodCall(MethodCallExpression node) =>
-            IsAllowedCall(node.Method)
-                ? base.VisitMethodCall(node)
-                : Fail(node, $"calling '{Describe(node.Method)}' is not allowed; rules may call only {AllowedHelpers}");
+        protected override Expression VisitMethodCall(MethodCallExpression node)
+        {
+            if (!IsAllowedCall(node.Method))
+            {
+                return Fail(node, Refusal(node.Method, $"calling '{Describe(node.Method)}' is not allowed; rules may call only {AllowedHelpers}"));
+            }
+            return FindLiteralFault(node) is { } fault ? Fail(node, fault) : base.VisitMethodCall(node);
+        }
 
         protected override Expression VisitBinary(BinaryExpression node) =>
-            IsOperatorMethod(node.Method) ? base.VisitBinary(node) : Fail(node, $"operator '{Describe(node.Method!)}' is not allowed");
+            IsOperatorMethod(node.Method) ? base.VisitBinary(node) : Fail(node, Refusal(node.Method!, $"operator '{Describe(node.Method!)}' is not allowed"));
 
         protected override Expression VisitUnary(UnaryExpression node)
         {
-            if (!IsOperatorMethod(node.Method)) return Fail(node, $"operator '{Describe(node.Method!)}' is not allowed");
+            if (!IsOperatorMethod(node.Method)) return Fail(node, Refusal(node.Method!, $"operator '{Describe(node.Method!)}' is not allowed"));
             if (node.NodeType == ExpressionType.Convert && !ValueTypes.Contains(node.Type))
             {
                 return Fail(node, $"converting to {node.Type.Name} is not allowed");

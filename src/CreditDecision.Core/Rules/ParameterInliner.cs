@@ -11,46 +11,43 @@ namespace CreditDecision.Core.Rules;
 /// </summary>
 public static class ParameterInliner
 {
-    public static string Inline(string expression, IReadOnlyDictionary<string, string> literals)
+    public static string Inline(string expression, IReadOnlyDictionary<string, string> literals) =>
+        InlineWithin(expression, literals, int.MaxValue)!;
+
+    /// <summary>
+    /// The expression with its parameters written in, or null as soon as that grows longer than
+    /// <paramref name="maxLength"/>: a long value used many times must not cost memory before it is refused.
+    /// </summary>
+    public static string? InlineWithin(string expression, IReadOnlyDictionary<string, string> literals, int maxLength)
     {
-        if (literals.Count == 0) return expression;
-        var result = new StringBuilder(expression.Length + 16);
-        var i = 0;
-        while (i < expression.Length)
+        if (literals.Count == 0) return expression.Length <= maxLength ? expression : null;
+        var result = new StringBuilder(Math.Min(expression.Length + 16, maxLength));
+        foreach (var token in ExpressionText.Tokens(expression))
         {
-            var c = expression[i];
-            if (c is '"' or '\'')
-            {
-                var end = EndOfQuoted(expression, i);
-                result.Append(expression, i, end - i);
-                i = end;
-            }
-            else if (char.IsLetter(c) || c == '_')
-            {
-                var start = i;
-                while (i < expression.Length && (char.IsLetterOrDigit(expression[i]) || expression[i] == '_')) i++;
-                var name = expression[start..i];
-                var isMemberAccess = PreviousNonSpace(expression, start) == '.';
-                result.Append(!isMemberAccess && literals.TryGetValue(name, out var literal) ? literal : name);
-            }
-            else if (char.IsDigit(c))
-            {
-                // A number like 1e5 or 2m must not have its suffix read as an identifier.
-                var start = i;
-                while (i < expression.Length && (char.IsLetterOrDigit(expression[i]) || expression[i] == '.')) i++;
-                result.Append(expression, start, i - start);
-            }
-            else
-            {
-                result.Append(c);
-                i++;
-            }
+            var literal = token.Kind == TokenKind.Identifier && PreviousNonSpace(expression, token.Start) != '.'
+                && literals.TryGetValue(expression.Substring(token.Start, token.Length), out var value)
+                    ? value
+                    : null;
+            if (literal is null) result.Append(expression, token.Start, token.Length);
+            else result.Append(literal);
+            if (result.Length > maxLength) return null;
         }
         return result.ToString();
     }
 
-    /// <summary>The literal a parameter value becomes, or null with a reason when the value has no literal form.</summary>
+    /// <summary>
+    /// The literal a parameter value becomes, or null with a reason when the value has no literal form or its literal
+    /// is longer than <see cref="RuleLimits.MaxParameterLength"/>.
+    /// </summary>
     public static string? ToLiteral(JsonElement value, out string? error)
+    {
+        var literal = LiteralOf(value, out error);
+        if (literal is null || literal.Length <= RuleLimits.MaxParameterLength) return literal;
+        error = $"the value is {literal.Length} characters long written out; a parameter may be at most {RuleLimits.MaxParameterLength}";
+        return null;
+    }
+
+    private static string? LiteralOf(JsonElement value, out string? error)
     {
         error = null;
         switch (value.ValueKind)
@@ -72,7 +69,7 @@ public static class ParameterInliner
                         error = "a list parameter may hold only text or numbers";
                         return null;
                     }
-                    items.Add(ToLiteral(item, out error)!);
+                    items.Add(LiteralOf(item, out error)!);
                 }
                 if (items.Count == 0)
                 {
@@ -88,18 +85,6 @@ public static class ParameterInliner
 
     private static string StringLiteral(string text) =>
         "\"" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
-
-    private static int EndOfQuoted(string expression, int start)
-    {
-        var quote = expression[start];
-        var i = start + 1;
-        while (i < expression.Length)
-        {
-            if (expression[i] == '\\') i += 2;
-            else if (expression[i++] == quote) return i;
-        }
-        return expression.Length;
-    }
 
     private static char PreviousNonSpace(string expression, int index)
     {

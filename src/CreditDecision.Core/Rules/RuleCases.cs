@@ -79,7 +79,9 @@ public sealed record CaseExpectation
 }
 
 /// <summary>The result of running one case.</summary>
-public sealed record CaseResult(string File, string Ruleset, string Case, IReadOnlyList<string> Differences, IReadOnlyDictionary<string, bool> Fired)
+/// <param name="EvaluationError">When a rule could not be evaluated for the case: that rule, in its own file.</param>
+public sealed record CaseResult(
+    string File, string Ruleset, string Case, IReadOnlyList<string> Differences, IReadOnlyDictionary<string, bool> Fired, RuleError? EvaluationError = null)
 {
     public bool Passed => Differences.Count == 0;
 }
@@ -137,10 +139,26 @@ public static class RuleCaseRunner
         return (results, errors);
     }
 
-    /// <summary>Each failing case as an error that keeps its ruleset version from going live.</summary>
+    /// <summary>Each case that ran and did not show what it expects, as an error that keeps its ruleset version from going live.</summary>
     public static IEnumerable<RuleError> Failures(IEnumerable<CaseResult> results) =>
-        results.Where(r => !r.Passed).Select(r =>
+        results.Where(r => !r.Passed && r.EvaluationError is null).Select(r =>
             new RuleError(r.File, r.Ruleset, null, null, $"case '{r.Case}' fails: {string.Join("; ", r.Differences)}"));
+
+    /// <summary>
+    /// The rules that could not be evaluated for some case, each once (with the first case that met it), in the rule's
+    /// own file: a broken rule, which refuses the folder whatever the cases expected.
+    /// </summary>
+    public static IReadOnlyList<RuleError> EvaluationErrors(IEnumerable<CaseResult> results) =>
+        [.. results.Select(r => r.EvaluationError).OfType<RuleError>().DistinctBy(e => (e.File, e.Rule))];
+
+    private static CaseResult EvaluationFailed(
+        RulesetSnapshot snapshot, string path, CompiledRuleset ruleset, RuleCase @case, RuleEvaluationException failure, string what)
+    {
+        var failing = snapshot.All.FirstOrDefault(r => r.Name == failure.Ruleset) ?? ruleset;
+        var error = new RuleError(failing.SourceFile, failure.Ruleset, failure.Rule, failure.Expression,
+            $"could not be evaluated: {failure.Reason} (case '{@case.Name}' of {Path.GetFileName(path)})");
+        return new CaseResult(path, ruleset.Name, @case.Name!, [$"{what} failed: {failure.Message}"], new Dictionary<string, bool>(), error);
+    }
 
     private static (RuleCasesFile? File, string? Error) Read(string path)
     {
@@ -204,7 +222,7 @@ public static class RuleCaseRunner
         }
         catch (RuleEvaluationException ex)
         {
-            return new CaseResult(path, ruleset.Name, @case.Name!, [$"the review failed: {ex.Message}"], fired);
+            return EvaluationFailed(snapshot, path, ruleset, @case, ex, "the review");
         }
 
         foreach (var rule in result.Trace.Single().Rules) fired[rule.Rule] = rule.Fired;
@@ -241,7 +259,7 @@ public static class RuleCaseRunner
         }
         catch (RuleEvaluationException ex)
         {
-            return new CaseResult(path, ruleset.Name, @case.Name!, [$"the decision failed: {ex.Message}"], fired);
+            return EvaluationFailed(snapshot, path, ruleset, @case, ex, "the decision");
         }
 
         foreach (var rule in decision.Trace.Single(t => t.Ruleset == ruleset.Name).Rules) fired[rule.Rule] = rule.Fired;

@@ -67,7 +67,7 @@ internal static class StageSettingsReader
             },
             Stage.Limit => new StageSettings
             {
-                RoundDownTo = reader.Number("RoundDownTo", required: false) ?? 0m,
+                RoundDownTo = ReadRoundDownTo(reader.Number("RoundDownTo", required: false), error),
                 MinimumAmount = reader.Number("MinimumAmount") ?? 0m,
                 BelowMinimum = ReadReason(reader.Raw("BelowMinimum"), "Settings.BelowMinimum", error),
             },
@@ -75,6 +75,17 @@ internal static class StageSettingsReader
         };
         reader.Finish();
         return result;
+    }
+
+    /// <summary>
+    /// The rounding step of approved amounts: none (to the cent), or a step of at least a cent. A smaller step would
+    /// overflow dividing a large amount by it, on every decision that reaches it.
+    /// </summary>
+    private static decimal ReadRoundDownTo(decimal? step, Action<string> error)
+    {
+        if (step is null or 0m or >= 0.01m) return step ?? 0m;
+        error("Settings.RoundDownTo must be 0 (round to the cent) or a step of at least 0.01");
+        return 0m;
     }
 
     private static RuleSpec? ReadReason(JsonElement? element, string scope, Action<string> error)

@@ -19,11 +19,24 @@ public static class RulesDirectoryLoader
     /// Compiles a folder and runs its cases without requiring them to pass: a draft policy is backtested before its
     /// cases are brought up to date, and the cases it breaks are part of what a risk committee reviews.
     /// </summary>
+    /// <remarks>A rule that cannot be evaluated for some case refuses the folder here too: it is broken, whatever the cases expected.</remarks>
     public static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) LoadCandidate(string directory, TimeProvider clock)
     {
         var compiled = Compile(directory, clock);
         if (compiled.Snapshot is not { } snapshot) return (compiled, []);
-        var (results, fileErrors) = RuleCaseRunner.Run(snapshot);
+        IReadOnlyList<CaseResult> results;
+        IReadOnlyList<RuleError> fileErrors;
+        try
+        {
+            (results, fileErrors) = RuleCaseRunner.Run(snapshot);
+        }
+        catch (Exception ex)
+        {
+            // The cases run content written outside the service; nothing they do may stop it from serving its last good rules.
+            return (LoadResult.Failed(new RuleError(directory, null, null, null, $"running the cases failed: {ex.Message}")), []);
+        }
+        var evaluationErrors = RuleCaseRunner.EvaluationErrors(results);
+        if (evaluationErrors.Count > 0) return (LoadResult.Failed(evaluationErrors), []);
         return (compiled, [.. fileErrors, .. RuleCaseRunner.Failures(results)]);
     }
 
@@ -42,10 +55,11 @@ public static class RulesDirectoryLoader
 
         var errors = new List<RuleError>();
         var rulesets = new List<CompiledRuleset>();
+        var budget = new CompileBudget();
         foreach (var path in files)
         {
             if (ReadFile(path, errors) is not { } content) continue;
-            var result = RulesetCompiler.Compile(path, content);
+            var result = RulesetCompiler.Compile(path, content, budget);
             errors.AddRange(result.Errors);
             if (result.Ruleset is not null) rulesets.Add(result.Ruleset);
         }

@@ -53,7 +53,9 @@ public static partial class RulesetCompiler
         "iif", "np", "Math", "Finance", "and", "or", "not",
     };
 
-    public static CompilationResult Compile(string path, byte[] content)
+    /// <summary>Compiles one rule file.</summary>
+    /// <param name="budget">What the compile may spend; a folder passes one budget to all its files. None: the file's own.</param>
+    public static CompilationResult Compile(string path, byte[] content, CompileBudget? budget = null)
     {
         JsonDocument document;
         try
@@ -80,7 +82,7 @@ public static partial class RulesetCompiler
             {
                 return CompilationResult.Failed(new RuleError(path, null, null, null, "the file must hold a JSON object"));
             }
-            return new FileCompiler(path, file, document.RootElement, content).Compile();
+            return new FileCompiler(path, file, document.RootElement, content, budget ?? new CompileBudget()).Compile();
         }
     }
 
@@ -95,14 +97,15 @@ public static partial class RulesetCompiler
         return message.TrimEnd('.') + where;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
+    // \z, not $: a $ also matches before a final line break, which would let "sme-approval\n" through as a name.
+    [GeneratedRegex(@"\A[a-z][a-z0-9]*(-[a-z0-9]+)*\z")]
     private static partial Regex KebabName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();
 
     /// <summary>Compiles one parsed file, collecting every error rather than stopping at the first.</summary>
-    private sealed class FileCompiler(string path, RulesetFile file, JsonElement root, byte[] content)
+    private sealed class FileCompiler(string path, RulesetFile file, JsonElement root, byte[] content, CompileBudget budget)
     {
         private readonly List<RuleError> _errors = [];
         private readonly RuleExpressionParser _parser = new(EngineSettings);
@@ -112,6 +115,11 @@ public static partial class RulesetCompiler
 
         public CompilationResult Compile()
         {
+            if (budget.Spent)
+            {
+                Error(null, null, "not compiled: the files before it already took all that one compile may cover");
+                return CompilationResult.Failed(_errors);
+            }
             if (string.IsNullOrWhiteSpace(file.WorkflowName) || !KebabName().IsMatch(file.WorkflowName))
             {
                 Error(null, null, "WorkflowName is required: lower-case words joined by hyphens, e.g. 'sme-approval'");
@@ -185,6 +193,12 @@ public static partial class RulesetCompiler
             {
                 var rule = file.Rules[index];
                 var name = rule.RuleName;
+                if (budget.Spent) break;
+                if (!budget.TakeRule())
+                {
+                    Error(name ?? $"#{index + 1}", null, CompileBudget.Refusal);
+                    break;
+                }
                 if (string.IsNullOrWhiteSpace(name) || !Identifier().IsMatch(name))
                 {
                     Error($"#{index + 1}", null, "RuleName is required: letters, digits and underscores");
@@ -212,6 +226,7 @@ public static partial class RulesetCompiler
                         Spec = spec,
                         Condition = Compile<bool>(stage, condition),
                         Output = output,
+                        OutputExpression = rule.Output,
                     });
                 }
             }
@@ -255,7 +270,11 @@ public static partial class RulesetCompiler
             return Expression.Lambda<Func<DecisionFacts, T>>(block, facts).CompileFast();
         }
 
-        /// <summary>Parses an expression (parameters inlined) and runs the sandbox; null after reporting an error.</summary>
+        /// <summary>
+        /// Parses an expression (parameters inlined) and runs the sandbox; null after reporting an error. Its size and
+        /// nesting are checked, and taken from the budget, before the parser reads it: parsing is the costly part of a
+        /// compile, and its recursion is the parser's own.
+        /// </summary>
         private Expression? ParseChecked(Stage stage, string rule, string? expression, Type resultType, string field)
         {
             if (string.IsNullOrWhiteSpace(expression))
@@ -263,19 +282,38 @@ public static partial class RulesetCompiler
                 Error(rule, null, $"{field} is required");
                 return null;
             }
-            if (expression.Length > ExpressionSandbox.MaxExpressionLength)
+            if (budget.Spent) return null;
+            var inlined = ParameterInliner.InlineWithin(expression, _literals, RuleLimits.MaxExpressionLength);
+            if (inlined is null)
             {
-                Error(rule, expression[..80] + "…", $"{field} is {expression.Length} characters long; the limit is {ExpressionSandbox.MaxExpressionLength}");
+                Error(rule, Shortened(expression), $"{field} is longer than {RuleLimits.MaxExpressionLength:N0} characters with its parameters written in");
+                return null;
+            }
+            var size = ExpressionText.Measure(inlined);
+            if (!budget.TakeExpression(inlined.Length, size.Nodes))
+            {
+                Error(rule, null, CompileBudget.Refusal);
+                return null;
+            }
+            if (size.Nodes > RuleLimits.MaxNodes)
+            {
+                Error(rule, Shortened(expression),
+                    $"{field} has {size.Nodes:N0} nodes (names, numbers, text and operators) with its parameters written in; the limit is {RuleLimits.MaxNodes:N0}: split it into several rules");
+                return null;
+            }
+            if (size.Nesting > RuleLimits.MaxNesting)
+            {
+                Error(rule, Shortened(expression), $"{field} nests {size.Nesting} levels deep (each bracket and each operator inside it counts); the limit is {RuleLimits.MaxNesting}");
                 return null;
             }
             Expression tree;
             try
             {
-                var inlined = ParameterInliner.Inline(expression, _literals);
                 tree = _parser.Parse(inlined, [.. stage.Inputs().Select(i => i.Parameter)], resultType);
             }
-            catch (Exception ex) when (ex is System.Linq.Dynamic.Core.Exceptions.ParseException or InvalidOperationException or ArgumentException)
+            catch (Exception ex)
             {
+                // Whatever the parser throws on text from outside the service means the same: it does not compile.
                 Error(rule, expression, $"{field} does not compile: {ex.Message.TrimEnd('.')}. This stage can read: {string.Join(", ", stage.Inputs().Select(i => i.Name))}");
                 return null;
             }
@@ -287,6 +325,8 @@ public static partial class RulesetCompiler
             }
             return tree;
         }
+
+        private static string Shortened(string expression) => expression.Length <= 80 ? expression : expression[..80] + "…";
 
         private void Error(string? rule, string? expression, string message) =>
             _errors.Add(new RuleError(path, RulesetName, rule, expression, message));
