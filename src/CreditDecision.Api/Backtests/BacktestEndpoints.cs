@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
@@ -34,9 +35,9 @@ public static class BacktestEndpoints
                 "the files of a rules folder, which must compile with every file check a live folder passes (422 with the errors otherwise; " +
                 "its cases are run and those that fail are listed in caseFailures), or the snapshotId of a version set some logged decision used. " +
                 "With ?format=html the report is a self-contained HTML page with charts for a risk committee.")
-            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithMetadata(new HtmlAlternative())
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithMetadata(new ProblemAlternative(StatusCodes.Status422UnprocessableEntity));
 
     public static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Run(
         BacktestRequest request, Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string? format = null)

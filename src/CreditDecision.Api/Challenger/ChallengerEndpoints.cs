@@ -1,5 +1,6 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Decisions;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
@@ -35,7 +36,7 @@ public static class ChallengerEndpoints
                 "grade, newly firing reason codes, a page of changed decisions with their differences), computed from the challenger results the " +
                 "log holds for live traffic. Decisions without a challenger result (skipped when the queue was full, or made before the challenger " +
                 "existed) are counted in notShadowed. With ?format=html, the comparison as the backtest's HTML report.")
-            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithMetadata(new HtmlAlternative())
             .ProducesValidationProblem();
         group.MapPost("/promote", Promote)
             .RequireRole(Roles.Policy)
