@@ -82,7 +82,7 @@ public sealed partial class ServiceContract
         if (!json && !ndjson) return new Expectation(where, null, Ndjson: false);
         return new Expectation(where, SchemaAt($"{route.Template} {method} {status} {mediaType}", () => _resolved.GetProperty("paths").GetProperty(route.Template)
             .GetProperty(method.Method.ToLowerInvariant()).GetProperty("responses").GetProperty(status.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .GetProperty("content").GetProperty(mediaType).GetProperty("schema")), ndjson);
+            .GetProperty("content").GetProperty(mediaType).GetProperty(ndjson ? "x-itemSchema" : "schema")), ndjson);
     }
 
     /// <summary>The errors of one JSON value against a schema, each with the location in the value; empty when valid.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
@@ -17,7 +18,7 @@ public sealed record ChallengerState(bool Configured, string? Directory, ActiveR
 
 /// <summary>Asks for the challenger to become the champion.</summary>
 /// <param name="SnapshotId">The challenger version set that was reviewed (GET /challenger); refused if the challenger has changed since.</param>
-public sealed record PromotionRequest(string? SnapshotId);
+public sealed record PromotionRequest([property: Required] string? SnapshotId);
 
 public static class ChallengerEndpoints
 {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
@@ -21,13 +22,6 @@ public static class ResponseDocumentation
         {
             operation.Responses!["415"] = Problem(context.Document!, "The body is not in a media type this operation accepts.");
         }
-        foreach (var alternative in metadata.OfType<ProblemAlternative>())
-        {
-            if (operation.Responses?.GetValueOrDefault(alternative.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)) is OpenApiResponse response)
-            {
-                response.Content!["application/problem+json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchemas.Problem, context.Document) };
-            }
-        }
         if (metadata.OfType<HtmlAlternative>().Any()) Success(operation).Content!["text/html"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
         return Task.CompletedTask;
     }
@@ -46,21 +40,39 @@ public static class ResponseDocumentation
         if (roles is not null) operation.Responses["403"] = Problem(document, "The API key does not hold a role this operation accepts; requiredRoles lists them.");
     }
 
+    /// <summary>
+    /// NDJSON is a stream of JSON texts, not one JSON value: its schema is text, and the schema of each line is the
+    /// media type's <c>x-itemSchema</c> (the <c>itemSchema</c> of OpenAPI 3.2, for a 3.1 document).
+    /// </summary>
     private static void DocumentNdjson(OpenApiOperation operation, OpenApiDocument document, NdjsonContent ndjson)
     {
-        const string lines = "one JSON object per line (UTF-8, lines separated by \\n)";
         if (ndjson.RequestLine is { } request && operation.RequestBody is OpenApiRequestBody body)
         {
-            body.Content![NdjsonContent.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(request.Name, document) };
-            body.Description = $"application/json: the JSON schema below. {NdjsonContent.MediaType}: {lines}, each a {request.Name}.";
+            body.Content![NdjsonContent.MediaType] = Lines(request);
+            if (body.Content.TryGetValue("application/json", out var json) && json.Schema is OpenApiSchema array) array.MaxItems = ndjson.MaxArrayItems;
+            body.Description = $"application/json: an array of {request.Name}. {NdjsonContent.MediaType}: {LinesOf(request)}.";
         }
         if (ndjson.ResponseLine is { } response)
         {
             var success = Success(operation);
-            success.Content![NdjsonContent.MediaType] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(response.Name, document) };
-            success.Description = $"{success.Description}. {NdjsonContent.MediaType}: {lines}, each a {response.Name}.";
+            success.Content![NdjsonContent.MediaType] = Lines(response);
+            success.Description = $"{success.Description}. {NdjsonContent.MediaType}: {LinesOf(response)}.";
         }
     }
+
+    private static string LinesOf(Type line) => $"one JSON object per line (UTF-8, each line ended by \\n), each a {line.Name} (x-itemSchema)";
+
+    private static OpenApiMediaType Lines(Type line) => new()
+    {
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = $"NDJSON: {LinesOf(line)}." },
+        Extensions = new Dictionary<string, IOpenApiExtension>
+        {
+            [ItemSchema] = new JsonNodeExtension(new JsonObject { ["$ref"] = $"#/components/schemas/{line.Name}" }),
+        },
+    };
+
+    /// <summary>The extension of an NDJSON media type that gives the schema of each line.</summary>
+    public const string ItemSchema = "x-itemSchema";
 
     private static OpenApiResponse Success(OpenApiOperation operation)
     {

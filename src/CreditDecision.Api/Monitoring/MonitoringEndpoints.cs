@@ -32,7 +32,7 @@ public static class MonitoringEndpoints
                 "number; the other loans are unaffected. NDJSON answers line by line in input order and ends with a summary line. Every review is in " +
                 "the decision log before its line is sent, and can be read and replayed like a decision.")
             .Accepts<LoanReview[]>("application/json", Ndjson)
-            .WithMetadata(new NdjsonContent(typeof(LoanReview), typeof(MonitoringLine)))
+            .WithMetadata(new NdjsonContent(typeof(LoanReview), typeof(MonitoringLine), MonitoringService.MaxArrayItems))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
