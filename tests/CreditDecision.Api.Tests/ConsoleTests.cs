@@ -265,7 +265,7 @@ public sealed partial class ConsoleTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, report.StatusCode);
         Assert.Equal("text/html", report.Content.Headers.ContentType?.MediaType);
         Assert.Contains("1 logged decisions", await report.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await client.GetAsync($"/console/backtest?snapshotId={new string('0', 64)}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"/console/backtest?snapshotId={new string('0', 64)}")).StatusCode);
     }
 
     [Fact]

@@ -20,7 +20,8 @@ public static class Requires
     /// <summary>A PostgreSQL server for the decision-log tests (<see cref="TestStores.PostgresVariable"/>, or one started locally).</summary>
     public static string Postgres() =>
         TestStores.PostgresConnectionString
-        ?? Missing($"a PostgreSQL server: install Debian's postgresql (the tests then start their own) or set {TestStores.PostgresVariable} (scripts/test-postgres.sh start)");
+        ?? Missing($"a PostgreSQL server: install Debian's postgresql (the tests then start their own) or set {TestStores.PostgresVariable} (scripts/test-postgres.sh start)"
+            + (LocalPostgres.Problem is { } problem ? $"; starting one here failed: {problem}" : ""));
 
     /// <summary>The store a theory row names: PostgreSQL rows need a server.</summary>
     public static void Store(string store)

@@ -5,9 +5,10 @@ using Npgsql;
 namespace CreditDecision.Api.Tests;
 
 /// <summary>
-/// The decision log stores the audit tests run against: SQLite, and PostgreSQL when <c>CREDITDECISION_TEST_POSTGRES</c>
-/// holds a connection string (CI sets it; <c>scripts/test-postgres.sh</c> starts one). Without a server the PostgreSQL
-/// rows are still listed, and skipped with the reason (<see cref="Requires.Store"/>).
+/// The decision log stores the audit tests run against: SQLite, and PostgreSQL: the server <c>CREDITDECISION_TEST_POSTGRES</c>
+/// names (CI sets it; <c>scripts/test-postgres.sh</c> starts one), else one the tests start from Debian's binaries when
+/// they are installed. Without either the PostgreSQL rows are still listed, and skipped with the reason
+/// (<see cref="Requires.Store"/>).
 /// </summary>
 public static class TestStores
 {
@@ -15,7 +16,8 @@ public static class TestStores
     public const string Postgres = "postgres";
     public const string PostgresVariable = "CREDITDECISION_TEST_POSTGRES";
 
-    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable);
+    /// <summary>The server <see cref="PostgresVariable"/> names, else one the tests start (<see cref="LocalPostgres"/>), else null.</summary>
+    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) ?? LocalPostgres.ConnectionString;
 
     /// <summary>Theory data: every store, whether or not this machine has a PostgreSQL server.</summary>
     public static TheoryData<string> All => new() { Sqlite, Postgres };
