@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Reflection;
@@ -25,9 +26,10 @@ public static class ContractBounds
 
     private static class Cache<TContract>
     {
-        public static readonly Dictionary<string, Bound> Bounds = typeof(TContract)
+        // Frozen: validation looks a bound up for each field of every decision.
+        public static readonly FrozenDictionary<string, Bound> Bounds = typeof(TContract)
             .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .ToDictionary(p => p.Name, Read, StringComparer.Ordinal);
+            .ToFrozenDictionary(p => p.Name, Read, StringComparer.Ordinal);
 
         private static Bound Read(PropertyInfo property)
         {
