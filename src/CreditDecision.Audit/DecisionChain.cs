@@ -1,3 +1,4 @@
+using CreditDecision.Core.Contracts;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -95,7 +96,7 @@ public sealed record ChainHead(long Position, string RecordHash)
 /// <param name="Records">Records verified (for a broken chain: those before the first broken one).</param>
 /// <param name="HeadHash">Hash of the last record when intact: write it down to detect a rewrite of the whole log later.</param>
 /// <param name="FirstBroken">The first record that fails, when broken.</param>
-public sealed record ChainVerification(string Status, long Records, string? HeadHash, BrokenRecord? FirstBroken)
+public sealed record ChainVerification([property: ClosedSet("intact", "broken")] string Status, long Records, string? HeadHash, BrokenRecord? FirstBroken)
 {
     public static ChainVerification Intact(ChainHead head) => new("intact", head.Position, head.RecordHash, null);
 

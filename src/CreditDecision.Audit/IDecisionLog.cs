@@ -1,3 +1,4 @@
+using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
@@ -86,7 +87,7 @@ public sealed record DecisionSummary(
     DateTimeOffset DecidedAt,
     string Caller,
     string SnapshotId,
-    string Kind);
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind);
 
 /// <summary>What the challenger rules decided for an application the champion decided (same id, time and portfolio).</summary>
 public sealed record ChallengerResult(Guid DecisionId, DateTimeOffset DecidedAt, string Outcome, string ResponseJson, RulesetSnapshot Snapshot);

@@ -15,9 +15,10 @@ public sealed class AuditTests
 
     public static TheoryData<string> Stores => TestStores.All;
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Every_decision_is_readable_as_sent_and_replays_identical(string store)
     {
+        Requires.Store(store);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
         using var client = app.CreateClient();
 
@@ -41,9 +42,10 @@ public sealed class AuditTests
         await AssertIntactAsync(client, Samples.Length);
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task After_a_rule_edit_replay_is_still_identical_and_against_current_shows_the_change(string store)
     {
+        Requires.Store(store);
         using var rules = RepoPaths.CopyOfRules();
         using var app = new CreditDecisionApplication(rules.Path, store);
         using var client = app.CreateClient();
@@ -77,9 +79,10 @@ public sealed class AuditTests
         Assert.Equal("approve", back["replayedOutcome"]!.GetValue<string>());
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Changing_an_amount_in_the_database_makes_verify_name_that_record(string store)
     {
+        Requires.Store(store);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
         using var client = app.CreateClient();
         var ids = new List<string>();
@@ -100,9 +103,10 @@ public sealed class AuditTests
         Assert.NotEqual(head, verify["headHash"]?.GetValue<string>());
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Deleting_a_record_or_the_last_one_breaks_the_chain_where_it_happened(string store)
     {
+        Requires.Store(store);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
         using var client = app.CreateClient();
         var ids = new List<string>();
@@ -120,9 +124,10 @@ public sealed class AuditTests
         Assert.Contains("missing", gap["firstBroken"]!["reason"]!.GetValue<string>());
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task An_idempotent_retry_returns_the_first_decision_and_writes_no_second_record(string store)
     {
+        Requires.Store(store);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
         using var client = app.CreateClient();
         var application = ApplicationJson.FromSample("healthy-manufacturer");
@@ -149,9 +154,10 @@ public sealed class AuditTests
         Assert.Equal(1L, Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(*) FROM decisions")));
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Concurrent_first_requests_under_one_key_make_one_decision(string store)
     {
+        Requires.Store(store);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
         using var client = app.CreateClient();
         var application = ApplicationJson.FromSample("young-firm");
@@ -166,9 +172,10 @@ public sealed class AuditTests
         Assert.Equal("req-0001", stored!["requestId"]!.GetValue<string>());
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Two_nodes_on_one_log_write_one_intact_chain(string store)
     {
+        Requires.Store(store);
         using var log = TestLogDatabase.Create(store);
         using var first = new CreditDecisionApplication(RepoPaths.Rules, store, log);
         using var second = new CreditDecisionApplication(RepoPaths.Rules, store, log);
@@ -184,9 +191,10 @@ public sealed class AuditTests
         Assert.Single(page!["items"]!.AsArray());
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Search_filters_and_pages_newest_first_and_export_streams_every_record(string store)
     {
+        Requires.Store(store);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
         using var client = app.CreateClient();
         var outcomes = new List<string>();

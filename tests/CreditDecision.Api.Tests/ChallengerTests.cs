@@ -78,9 +78,10 @@ public sealed class ChallengerTests : IDisposable
         Assert.Equal(2, report.GetProperty("comparison").GetProperty("migration").GetProperty("approve").GetProperty("decline").GetInt64());
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task The_challenger_report_is_the_backtest_of_the_same_traffic(string store)
     {
+        Requires.Store(store);
         using var client = Client(store);
         var history = await OwnerScoreHistory.DecideAsync(client, "CH", Scores);
         await WaitForShadowAsync(client, history.Count);
@@ -110,9 +111,10 @@ public sealed class ChallengerTests : IDisposable
         Assert.Contains("id=\"outcome-migration\"", page);
     }
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Promotion_switches_every_decision_at_once_and_is_in_the_log(string store)
     {
+        Requires.Store(store);
         using var client = Client(store);
         var championBefore = await (await client.GetAsync("/rulesets")).ReadJson();
         var challengerState = await (await client.GetAsync("/challenger")).ReadJson();

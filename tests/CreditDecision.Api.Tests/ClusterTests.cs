@@ -52,10 +52,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
     private static string ApprovalVersion(JsonElement decision) =>
         decision.GetProperty("rulesets").EnumerateArray().Single(r => r.GetProperty("name").GetString() == "sme-approval").GetProperty("version").GetString()!;
 
-    [Fact]
+    [SkippableFact]
     public async Task Three_nodes_follow_one_activation_and_share_one_log()
     {
-        if (!TestStores.PostgresAvailable()) return;
+        Requires.Postgres();
         using var log = TestLogDatabase.Create(TestStores.Postgres);
         var folderA = Own(RepoPaths.CopyOfRules());
         var folderB = Own(RepoPaths.CopyOfRules());
@@ -144,10 +144,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(newApproval, ApprovalVersion(await (await restarted.Decide(ApplicationJson.FromSample("young-firm").With("applicationId", "CL-restarted"))).ReadJson()));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Disposing_the_log_ends_a_wait_for_activations_in_progress()
     {
-        if (!TestStores.PostgresAvailable()) return;
+        Requires.Postgres();
         using var database = TestLogDatabase.Create(TestStores.Postgres);
         var log = new PostgresDecisionLog(database.ConnectionString);
         await log.MigrateAsync(CancellationToken.None);
@@ -161,10 +161,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_challenger_promoted_on_one_node_goes_live_on_every_node()
     {
-        if (!TestStores.PostgresAvailable()) return;
+        Requires.Postgres();
         using var log = TestLogDatabase.Create(TestStores.Postgres);
         var challenger = Own(OwnerScoreHistory.ChallengerFolder());
         var a = StartNode("node-a", Own(RepoPaths.CopyOfRules()).Path, log, challenger.Path);
@@ -187,10 +187,10 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(snapshot, record.GetProperty("snapshotId").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_node_that_cannot_load_the_active_set_keeps_its_rules_and_says_it_is_not_ready()
     {
-        if (!TestStores.PostgresAvailable()) return;
+        Requires.Postgres();
         using var log = TestLogDatabase.Create(TestStores.Postgres);
         var node = StartNode("node-a", Own(RepoPaths.CopyOfRules()).Path, log);
         var live = await RulesOf(node);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace CreditDecision.Api.Tests;
 
@@ -58,6 +59,18 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         if (!ConfigureKeys) return;
         foreach (var (key, value) in TestKeys.Settings()) builder.UseSetting(key, value);
+    }
+
+    /// <summary>A client whose every response is checked against the OpenAPI document (<see cref="ContractCheckingHandler"/>).</summary>
+    public new HttpClient CreateClient() => CreateClient(ClientOptions);
+
+    /// <inheritdoc cref="CreateClient()"/>
+    public new HttpClient CreateClient(WebApplicationFactoryClientOptions options)
+    {
+        List<DelegatingHandler> handlers = [new ContractCheckingHandler(ServiceContract.Committed)];
+        if (options.AllowAutoRedirect) handlers.Add(new RedirectHandler(options.MaxAutomaticRedirections));
+        if (options.HandleCookies) handlers.Add(new CookieContainerHandler());
+        return CreateDefaultClient(options.BaseAddress, [.. handlers]);
     }
 
     /// <summary>Clients send the key with every role unless a test chooses another with <see cref="TestKeys.WithKey"/>.</summary>

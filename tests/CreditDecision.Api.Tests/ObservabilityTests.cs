@@ -173,10 +173,10 @@ public sealed class ObservabilityTests : IDisposable
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Readiness_fails_while_the_database_is_unreachable_and_recovers()
     {
-        if (!TestStores.PostgresAvailable()) return;
+        Requires.Postgres();
         using var proxy = new TcpProxy(new Npgsql.NpgsqlConnectionStringBuilder(TestStores.PostgresConnectionString));
         using var log = TestLogDatabase.Create(TestStores.Postgres, server: proxy.ConnectionString);
         using var app = new CreditDecisionApplication(RepoPaths.Rules, TestStores.Postgres, log);

@@ -5,8 +5,10 @@ using Npgsql;
 namespace CreditDecision.Api.Tests;
 
 /// <summary>
-/// The decision log stores the audit tests run against. SQLite always; PostgreSQL when
-/// <c>CREDITDECISION_TEST_POSTGRES</c> holds a connection string (CI sets it; <c>scripts/test-postgres.sh</c> starts one).
+/// The decision log stores the audit tests run against: SQLite, and PostgreSQL: the server <c>CREDITDECISION_TEST_POSTGRES</c>
+/// names (CI sets it; <c>scripts/test-postgres.sh</c> starts one), else one the tests start from Debian's binaries when
+/// they are installed. Without either the PostgreSQL rows are still listed, and skipped with the reason
+/// (<see cref="Requires.Store"/>).
 /// </summary>
 public static class TestStores
 {
@@ -14,33 +16,11 @@ public static class TestStores
     public const string Postgres = "postgres";
     public const string PostgresVariable = "CREDITDECISION_TEST_POSTGRES";
 
-    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable);
+    /// <summary>The server <see cref="PostgresVariable"/> names, else one the tests start (<see cref="LocalPostgres"/>), else null.</summary>
+    public static string? PostgresConnectionString => Environment.GetEnvironmentVariable(PostgresVariable) ?? LocalPostgres.ConnectionString;
 
-    /// <summary>
-    /// True when a PostgreSQL test can run here; false (the test returns) on a machine without one. In CI a missing
-    /// PostgreSQL is an error, not a silent skip.
-    /// </summary>
-    public static bool PostgresAvailable()
-    {
-        if (PostgresConnectionString is not null) return true;
-        Assert.NotEqual("true", Environment.GetEnvironmentVariable("CI"));
-        return false;
-    }
-
-    /// <summary>Theory data: every store available here. In CI a missing PostgreSQL is an error, not a silent skip.</summary>
-    public static TheoryData<string> All
-    {
-        get
-        {
-            var stores = new TheoryData<string> { Sqlite };
-            if (PostgresConnectionString is not null) stores.Add(Postgres);
-            else if (Environment.GetEnvironmentVariable("CI") == "true")
-            {
-                throw new InvalidOperationException($"CI must run the PostgreSQL tests: set {PostgresVariable}.");
-            }
-            return stores;
-        }
-    }
+    /// <summary>Theory data: every store, whether or not this machine has a PostgreSQL server.</summary>
+    public static TheoryData<string> All => new() { Sqlite, Postgres };
 }
 
 /// <summary>A decision log database of its own for one application instance, removed on dispose.</summary>
@@ -68,8 +48,7 @@ public sealed class TestLogDatabase : IDisposable
             var folder = new TempDirectory();
             return new TestLogDatabase(store, $"Data Source={Path.Combine(folder.Path, "decisions.db")}", folder, null);
         }
-        server ??= TestStores.PostgresConnectionString
-            ?? throw new InvalidOperationException($"Set {TestStores.PostgresVariable} to run the PostgreSQL tests.");
+        server ??= Requires.Postgres();
         var schema = "test_" + Guid.NewGuid().ToString("N");
         var builder = new NpgsqlConnectionStringBuilder(server) { SearchPath = schema };
         return new TestLogDatabase(store, builder.ToString(), null, schema);

@@ -8,6 +8,9 @@ public static class RepoPaths
     public static string Samples => System.IO.Path.Combine(Root, "samples");
     public static string PortfolioFile => System.IO.Path.Combine(Root, "portfolio", "portfolio.json");
 
+    /// <summary>The OpenAPI document as committed; the service must serve exactly this.</summary>
+    public static string OpenApiDocument => System.IO.Path.Combine(Root, "docs", "openapi", "v1.json");
+
     public static string Sample(string name) => File.ReadAllText(System.IO.Path.Combine(Samples, name + ".json"));
 
     /// <summary>A fresh copy of the shipped rules folder that a test may edit; deleted with the returned handle.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
@@ -28,7 +29,7 @@ public static class AuditEndpoints
             .WithName("ExportDecisions")
             .WithSummary("Full logged decisions as NDJSON, oldest first")
             .WithDescription("One JSON object per line, the same shape as GET /decisions/{decisionId}, streamed.")
-            .Produces<StoredDecision>(StatusCodes.Status200OK, "application/x-ndjson")
+            .WithMetadata(new NdjsonContent(RequestLine: null, ResponseLine: typeof(StoredDecision)))
             .ProducesValidationProblem();
 
         decisions.MapGet("/{decisionId:guid}", Find)

@@ -12,7 +12,7 @@ namespace CreditDecision.Api.Audit;
 /// <param name="RecordHash">SHA-256 over this record's fields, position and previous hash.</param>
 /// <param name="Activation">The cluster activation number of the rules used (PostgreSQL log); not part of the hash.</param>
 public sealed record StoredDecision(
-    string Kind,
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind,
     Guid DecisionId,
     long Position,
     string ApplicationId,

@@ -1,4 +1,6 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
@@ -14,7 +16,12 @@ namespace CreditDecision.Api.Backtests;
 /// included), or the id of a version set some logged decision used; and the period of logged decisions to re-decide.
 /// </summary>
 public sealed record BacktestRequest(
-    IReadOnlyDictionary<string, JsonNode>? Files, string? SnapshotId, DateTimeOffset? From, DateTimeOffset? To, int Page = 1, int PageSize = 20);
+    IReadOnlyDictionary<string, JsonNode>? Files = null,
+    string? SnapshotId = null,
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    [property: Range(1, Backtester.MaxPageSize)] int Page = 1,
+    [property: Range(1, Backtester.MaxPageSize)] int PageSize = 20);
 
 public static class BacktestEndpoints
 {
@@ -34,13 +41,12 @@ public static class BacktestEndpoints
                 "loss by grade, reason codes that newly fire, and a page of the changed decisions with their differences. The candidate is either " +
                 "the files of a rules folder, which must compile with every file check a live folder passes (422 with the errors otherwise; " +
                 "its cases are run and those that fail are listed in caseFailures; a rule that cannot be evaluated for a case, or for a logged decision, is a 422 " +
-                "naming it), or the snapshotId of a version set some logged decision used. " +
+                "naming it), or the snapshotId of a version set some logged decision used (400 naming snapshotId when the log cannot give it). " +
                 "With ?format=html the report is a self-contained HTML page with charts for a risk committee.")
-            .Produces<string>(StatusCodes.Status200OK, "text/html")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            .WithMetadata(new HtmlAlternative())
+            .ProducesValidationProblem();
 
-    public static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Run(
+    public static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>>> Run(
         BacktestRequest request, Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
@@ -67,7 +73,8 @@ public static class BacktestEndpoints
             }
             catch (ReplayNotPossibleException ex)
             {
-                return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status422UnprocessableEntity, title: "The candidate version set cannot be used.");
+                return TypedResults.ValidationProblem(
+                    new Dictionary<string, string[]> { ["snapshotId"] = [ex.Message] }, title: "The candidate version set cannot be used.");
             }
         }
         BacktestReport report;

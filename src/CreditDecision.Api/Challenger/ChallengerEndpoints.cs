@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Decisions;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
@@ -16,7 +18,7 @@ public sealed record ChallengerState(bool Configured, string? Directory, ActiveR
 
 /// <summary>Asks for the challenger to become the champion.</summary>
 /// <param name="SnapshotId">The challenger version set that was reviewed (GET /challenger); refused if the challenger has changed since.</param>
-public sealed record PromotionRequest(string? SnapshotId);
+public sealed record PromotionRequest([property: Required] string? SnapshotId);
 
 public static class ChallengerEndpoints
 {
@@ -35,7 +37,7 @@ public static class ChallengerEndpoints
                 "grade, newly firing reason codes, a page of changed decisions with their differences), computed from the challenger results the " +
                 "log holds for live traffic. Decisions without a challenger result (skipped when the queue was full, or made before the challenger " +
                 "existed) are counted in notShadowed. With ?format=html, the comparison as the backtest's HTML report.")
-            .Produces<string>(StatusCodes.Status200OK, "text/html")
+            .WithMetadata(new HtmlAlternative())
             .ProducesValidationProblem();
         group.MapPost("/promote", Promote)
             .RequireRole(Roles.Policy)

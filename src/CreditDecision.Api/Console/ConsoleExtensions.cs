@@ -70,14 +70,14 @@ public static class ConsoleExtensions
 
     /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>
     /// <param name="from">A date from the form; empty when the field was left blank.</param>
-    private static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Backtest(
+    private static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>>> Backtest(
         Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string snapshotId, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
         var (start, end) = AuditEndpoints.Period(string.IsNullOrWhiteSpace(from) ? null : from, string.IsNullOrWhiteSpace(to) ? null : to, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The period is not valid.");
         return await BacktestEndpoints.Run(
-            new BacktestRequest(null, snapshotId.Trim(), start, end, PageSize: 50), backtester, replayer, cancellationToken, format: "html");
+            new BacktestRequest(SnapshotId: snapshotId.Trim(), From: start, To: end, PageSize: 50), backtester, replayer, cancellationToken, format: "html");
     }
 
     private static AuthorizationPolicy ConsolePolicy(params string[] roles)

@@ -17,6 +17,10 @@ public static class InfrastructureExtensions
             {
                 context.ProblemDetails.Detail ??= $"This endpoint accepts at most {context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.";
             }
+            // Every problem says what went wrong in its detail: the message a generated client's exception carries.
+            context.ProblemDetails.Detail ??= context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } validation
+                ? $"{validation.Errors.Count} field(s) need attention: {string.Join(", ", validation.Errors.Keys)}."
+                : context.ProblemDetails.Title;
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         builder.AddOpenApiDocument();

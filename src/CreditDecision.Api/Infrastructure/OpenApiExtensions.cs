@@ -1,7 +1,5 @@
 using System.Text.Json.Nodes;
 using CreditDecision.Api.Security;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.OpenApi;
 
 namespace CreditDecision.Api.Infrastructure;
@@ -9,15 +7,28 @@ namespace CreditDecision.Api.Infrastructure;
 /// <summary>The OpenAPI document at <c>/openapi/v1.json</c> and Swagger UI at <c>/swagger</c>.</summary>
 public static class OpenApiExtensions
 {
-    private const string DocumentPath = "/openapi/v1.json";
+    public const string DocumentPath = "/openapi/v1.json";
 
     public static void AddOpenApiDocument(this WebApplicationBuilder builder) =>
         builder.Services.AddOpenApi(options =>
         {
+            options.CreateSchemaReferenceId = ContractSchemas.ReferenceId;
+            options.AddSchemaTransformer(ContractSchemas.Apply);
+            options.AddOperationTransformer(ResponseDocumentation.Apply);
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().Any(m => m.EndpointName == "Decide")
+                    && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
+                {
+                    body.Example = SampleApplication.Value;
+                }
+                return Task.CompletedTask;
+            });
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info.Title = "CreditDecision";
-                document.Info.Description = "Explained, auditable credit decisions for SME loans, computed by versioned rulesets.";
+                document.Info.Description =
+                    "Explained, auditable credit decisions for SME loans, computed by versioned rulesets.\n\n" + ContractSchemas.DecimalRule;
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
                 document.Components.SecuritySchemes[ApiKeyAuthenticationHandler.SchemeName] = new OpenApiSecurityScheme
@@ -27,20 +38,9 @@ public static class OpenApiExtensions
                     Name = ApiKeyAuthenticationHandler.HeaderName,
                     Description = $"An API key; its roles ({string.Join(", ", Roles.All)}) decide which endpoints it may call.",
                 };
-                return Task.CompletedTask;
-            });
-            options.AddOperationTransformer((operation, context, _) =>
-            {
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().Any(m => m.EndpointName == "Decide")
-                    && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
-                {
-                    body.Example = SampleApplication.Value;
-                }
-                if (RequiredRoles(context.Description.ActionDescriptor.EndpointMetadata) is { } roles)
-                {
-                    operation.Description = $"{operation.Description}\n\nRequires an API key with the role {string.Join(" or ", roles)}.".TrimStart();
-                    operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthenticationHandler.SchemeName, context.Document)] = [] }];
-                }
+                ContractSchemas.RemoveNullFromRequiredMembers(document);
+                ProblemSchemas.Replace(document);
+                OperationalEndpointsDocument.Add(document);
                 return Task.CompletedTask;
             });
         });
@@ -54,16 +54,6 @@ public static class OpenApiExtensions
             options.RoutePrefix = "swagger";
             options.DocumentTitle = "CreditDecision API";
         });
-    }
-
-    /// <summary>The roles an endpoint accepts: those every one of its role requirements allows; null for an open endpoint.</summary>
-    private static IReadOnlyList<string>? RequiredRoles(IList<object> metadata)
-    {
-        var requirements = metadata.OfType<AuthorizationPolicy>()
-            .SelectMany(policy => policy.Requirements.OfType<RolesAuthorizationRequirement>())
-            .Select(requirement => requirement.AllowedRoles)
-            .ToList();
-        return requirements.Count == 0 ? null : requirements.Aggregate((a, b) => a.Intersect(b)).ToList();
     }
 
     /// <summary>The shipped healthy-manufacturer sample, embedded at build time, as the request example.</summary>

@@ -57,14 +57,17 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         });
     }
 
-    private static ProblemDetails Unreadable(BadHttpRequestException exception) => new()
+    /// <summary>A body that could not be read: a 400 names it as the field <c>body</c>; other statuses (413) say why.</summary>
+    private static ProblemDetails Unreadable(BadHttpRequestException exception)
     {
-        Status = exception.StatusCode,
-        Title = "The request could not be read.",
-        Detail = exception.Message.Contains("body was provided", StringComparison.Ordinal) || exception.Message.Contains("was not provided", StringComparison.Ordinal)
+        var reason = exception.Message.Contains("body was provided", StringComparison.Ordinal) || exception.Message.Contains("was not provided", StringComparison.Ordinal)
             ? "A JSON request body is required."
-            : exception.Message,
-    };
+            : exception.Message;
+        const string title = "The request could not be read.";
+        return exception.StatusCode == StatusCodes.Status400BadRequest
+            ? Validation(Single(("body", reason)), title)
+            : new ProblemDetails { Status = exception.StatusCode, Title = title, Detail = reason };
+    }
 
     private ProblemDetails RuleFailure(RuleEvaluationException exception)
     {
@@ -89,12 +92,11 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
         };
     }
 
-    private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors) =>
+    private static HttpValidationProblemDetails Validation(IReadOnlyDictionary<string, string[]> errors, string title = "The application is not valid.") =>
         new(errors.ToDictionary())
         {
             Status = StatusCodes.Status400BadRequest,
-            Title = "The application is not valid.",
-            Detail = $"{errors.Count} field(s) need attention: {string.Join(", ", errors.Keys)}.",
+            Title = title,
         };
 
     private static Dictionary<string, string[]> Single((string Field, string Message) error) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditDecision.Api.Decisions;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
@@ -10,7 +11,7 @@ namespace CreditDecision.Api.Monitoring;
 
 public static class MonitoringEndpoints
 {
-    public const string Ndjson = "application/x-ndjson";
+    public const string Ndjson = NdjsonContent.MediaType;
     private const long MaxArrayBodyBytes = 4 * 1024 * 1024;
 
     public static void AddMonitoring(this WebApplicationBuilder builder)
@@ -31,7 +32,8 @@ public static class MonitoringEndpoints
                 "number; the other loans are unaffected. NDJSON answers line by line in input order and ends with a summary line. Every review is in " +
                 "the decision log before its line is sent, and can be read and replayed like a decision.")
             .Accepts<LoanReview[]>("application/json", Ndjson)
-            .Produces<MonitoringLine>(StatusCodes.Status200OK, Ndjson)
+            .WithMetadata(new NdjsonContent(typeof(LoanReview), typeof(MonitoringLine), MonitoringService.MaxArrayItems))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }

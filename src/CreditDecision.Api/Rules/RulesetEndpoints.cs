@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
@@ -15,7 +16,8 @@ public static class RulesetEndpoints
 
         group.MapGet("/", GetActive)
             .WithName("GetRulesets")
-            .WithSummary("The active rulesets: one immutable snapshot, one ruleset per stage");
+            .WithSummary("The active rulesets: one immutable snapshot, one ruleset per stage")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapGet("/status", GetStatus)
             .WithName("GetRulesStatus")
             .WithSummary("Whether the latest change to the rules folder went live, and why not");
@@ -34,6 +36,8 @@ public static class RulesetEndpoints
         group.MapGet("/{name}/versions/{version}", GetVersion)
             .WithName("GetRulesetVersion")
             .WithSummary("The exact content of any ruleset version that has ever been live")
+            .WithDescription("The ruleset file as it went live: a RulesEngine workflow with the additions described by rules/schema/ruleset.schema.json.")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 

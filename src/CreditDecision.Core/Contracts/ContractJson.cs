@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CreditDecision.Core.Contracts;
 
@@ -26,7 +27,24 @@ public static class ContractJson
         options.MaxDepth = 32;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(WriteRequiredMembers);
         return options;
+    }
+
+    /// <summary>
+    /// A required member (a <c>required</c> property or a record parameter without a default) is always written, as
+    /// <c>null</c> when it has no value; only optional members are left out when null. The OpenAPI document lists the
+    /// same members as required, so a client can rely on their presence.
+    /// </summary>
+    private static void WriteRequiredMembers(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.IsRequired || property.AssociatedParameter is { IsMemberInitializer: false, HasDefaultValue: false })
+            {
+                property.ShouldSerialize = static (_, _) => true;
+            }
+        }
     }
 
     /// <summary>The JSON name of an enum value, e.g. <c>real-estate</c>: the same text rule expressions compare with.</summary>

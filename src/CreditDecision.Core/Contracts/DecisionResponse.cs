@@ -16,6 +16,7 @@ public sealed record DecisionResponse
     public required DateTimeOffset DecidedAt { get; init; }
 
     /// <summary><c>approve</c>, <c>refer</c> (to a credit officer) or <c>decline</c>.</summary>
+    [ClosedSet(Decisions.DecisionPipeline.Approve, Decisions.DecisionPipeline.Refer, Decisions.DecisionPipeline.Decline)]
     public required string Outcome { get; init; }
 
     /// <summary>Every approval rule that fired, worst first; empty for a clean approval.</summary>
@@ -31,6 +32,7 @@ public sealed record DecisionResponse
     public required PricingResult Pricing { get; init; }
 
     /// <summary>Highest early-warning level raised at origination: green, yellow, orange or red.</summary>
+    [ClosedSet(typeof(Rules.WarningLevel))]
     public required string WarningLevel { get; init; }
 
     /// <summary>Early-warning signals visible at application time.</summary>
@@ -47,7 +49,8 @@ public sealed record DecisionResponse
 }
 
 /// <summary>Why a decision is not a clean approval.</summary>
-public sealed record DecisionReason(string Code, string Effect, string Message, string Ruleset, string Rule);
+public sealed record DecisionReason(
+    string Code, [property: ClosedSet(Decisions.DecisionPipeline.Decline, Decisions.DecisionPipeline.Refer)] string Effect, string Message, string Ruleset, string Rule);
 
 /// <summary>Scorecard result.</summary>
 /// <param name="Score">Scorecard points.</param>
@@ -89,16 +92,16 @@ public sealed record PricingResult(
 public sealed record RateComponent(string Rule, decimal Rate);
 
 /// <summary>An early-warning signal.</summary>
-public sealed record WarningSignal(string Code, string Level, string Message, string Rule);
+public sealed record WarningSignal(string Code, [property: ClosedSet(typeof(Rules.WarningLevel))] string Level, string Message, string Rule);
 
 /// <summary>A ruleset version: the SHA-256 of its canonical content.</summary>
-public sealed record RulesetVersionRef(string Name, string Stage, string Version, string? Label);
+public sealed record RulesetVersionRef(string Name, [property: ClosedSet(typeof(Rules.Stage))] string Stage, string Version, string? Label);
 
 /// <summary>A portfolio version: the SHA-256 of its canonical content, and the date of its exposures.</summary>
 public sealed record PortfolioRef(string Version, DateOnly? AsOf);
 
 /// <summary>What one stage evaluated.</summary>
-public sealed record StageTrace(string Stage, string Ruleset, string Version, IReadOnlyList<RuleTrace> Rules);
+public sealed record StageTrace([property: ClosedSet(typeof(Rules.Stage))] string Stage, string Ruleset, string Version, IReadOnlyList<RuleTrace> Rules);
 
 /// <summary>One rule's result. <c>Value</c> is the points, cap or rate it produced when it fired.</summary>
 public sealed record RuleTrace(string Rule, bool Fired, decimal? Value = null, string? Code = null);

@@ -6,40 +6,40 @@ namespace CreditDecision.Core.Contracts;
 public sealed record LoanReview
 {
     /// <summary>The bank's identifier of the loan.</summary>
-    [Required] public string? LoanId { get; init; }
+    [StringLength(64, MinimumLength = 1)] [Required] public string? LoanId { get; init; }
 
     /// <summary>Unified social credit code (or other registry id) of the borrower.</summary>
-    [Required] public string? EnterpriseId { get; init; }
+    [StringLength(64, MinimumLength = 1)] [Required] public string? EnterpriseId { get; init; }
 
     /// <summary>The business date the review is made for; rules read no clock.</summary>
     [Required] public DateOnly? EvaluationDate { get; init; }
 
     /// <summary>The loan's grade on the master scale today, e.g. <c>BBB</c>.</summary>
-    [Required] public string? CurrentGrade { get; init; }
+    [StringLength(8, MinimumLength = 1)] [Required] public string? CurrentGrade { get; init; }
 
     /// <summary>Principal outstanding.</summary>
-    [Required] public decimal? OutstandingAmount { get; init; }
+    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? OutstandingAmount { get; init; }
 
     /// <summary>Committed but not yet drawn (0 for a term loan fully drawn).</summary>
-    [Required] public decimal? UndrawnAmount { get; init; }
+    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? UndrawnAmount { get; init; }
 
     /// <summary>Days the oldest unpaid instalment is past due (0 when current).</summary>
-    [Required] public int? DaysPastDue { get; init; }
+    [Range(0, 10000)] [Required] public int? DaysPastDue { get; init; }
 
     /// <summary>Instalments currently overdue.</summary>
-    [Required] public int? OverdueInstalments { get; init; }
+    [Range(0, 1000)] [Required] public int? OverdueInstalments { get; init; }
 
     /// <summary>Drawn share of the line, as a fraction (1 = fully drawn).</summary>
-    [Required] public decimal? Utilisation { get; init; }
+    [Range(typeof(decimal), "0", "10")] [Required] public decimal? Utilisation { get; init; }
 
     /// <summary>Revenue change against the same period last year, as a fraction (-0.3 = down 30 %).</summary>
-    [Required] public decimal? RevenueChange { get; init; }
+    [Range(typeof(decimal), "-1", "100")] [Required] public decimal? RevenueChange { get; init; }
 
     /// <summary>Tax arrears: none, new (since the last review) or old (already known and unpaid).</summary>
     [Required] public TaxArrearsStatus? TaxArrears { get; init; }
 
     /// <summary>Legal cases against the borrower opened since the last review.</summary>
-    [Required] public int? NewLegalCases { get; init; }
+    [Range(0, 10000)] [Required] public int? NewLegalCases { get; init; }
 
     /// <summary>A court enforcement, asset freeze or seizure against the borrower.</summary>
     [Required] public bool? EnforcementAction { get; init; }
@@ -51,7 +51,7 @@ public sealed record LoanReview
     [Required] public bool? OwnershipChange { get; init; }
 
     /// <summary>Latest revaluation of the collateral against its value at origination, as a fraction (0 when unsecured).</summary>
-    [Required] public decimal? CollateralValueChange { get; init; }
+    [Range(typeof(decimal), "-1", "100")] [Required] public decimal? CollateralValueChange { get; init; }
 
     /// <summary>The guarantor's standing.</summary>
     [Required] public GuarantorStatus? GuarantorStatus { get; init; }

@@ -14,18 +14,22 @@ public sealed record MonitoringResult
     public required DateTimeOffset ReviewedAt { get; init; }
 
     /// <summary>Highest level among the signals: green, yellow, orange or red.</summary>
+    [ClosedSet(typeof(Rules.WarningLevel))]
     public required string WarningLevel { get; init; }
 
     /// <summary>Every signal that fired, in rule order.</summary>
     public required IReadOnlyList<MonitoringSignal> Signals { get; init; }
 
     /// <summary><c>none</c>, <c>watch</c>, <c>soft-recovery</c>, <c>credit-recovery</c> or <c>hard-recovery</c>.</summary>
+    [ClosedSet(typeof(Rules.RecoveryPhase))]
     public required string RecoveryPhase { get; init; }
 
     /// <summary>The most severe action the signals call for (<c>none</c> when none fired).</summary>
+    [ClosedSet(typeof(Rules.RecoveryAction))]
     public required string RecommendedAction { get; init; }
 
     /// <summary>Every distinct action the signals call for, mildest first.</summary>
+    [ClosedSet(typeof(Rules.RecoveryAction))]
     public required IReadOnlyList<string> Actions { get; init; }
 
     public required string CurrentGrade { get; init; }
@@ -43,4 +47,7 @@ public sealed record MonitoringResult
 }
 
 /// <summary>A post-loan warning signal and what it calls for.</summary>
-public sealed record MonitoringSignal(string Code, string Level, string Action, int Downgrade, string Message, string Rule);
+public sealed record MonitoringSignal(
+    string Code,
+    [property: ClosedSet(typeof(Rules.WarningLevel))] string Level,
+    [property: ClosedSet(typeof(Rules.RecoveryAction))] string Action, int Downgrade, string Message, string Rule);

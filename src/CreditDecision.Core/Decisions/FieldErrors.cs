@@ -1,4 +1,5 @@
 using System.Globalization;
+using CreditDecision.Core.Contracts;
 
 namespace CreditDecision.Core.Decisions;
 
@@ -18,6 +19,15 @@ internal sealed class FieldErrors
         if (value is not null) return true;
         Add(field, "is required");
         return false;
+    }
+
+    /// <summary>Required text within the length <typeparamref name="TContract"/> declares for <paramref name="member"/>.</summary>
+    public bool Text<TContract>(string prefix, string member, string? value)
+    {
+        var bound = ContractBounds.Of<TContract>(member);
+        // The field's path is built only for an error: validation runs on every decision.
+        if (!string.IsNullOrWhiteSpace(value) && value.Length <= bound.MaxLength && IsVisibleText(value)) return true;
+        return Text(prefix + bound.JsonName, value, bound.MaxLength);
     }
 
     public bool Text(string field, string? value, int maxLength)
@@ -51,6 +61,16 @@ internal sealed class FieldErrors
         }
         return true;
     }
+
+    /// <summary>A required number within the <c>[Range]</c> <typeparamref name="TContract"/> declares for <paramref name="member"/>.</summary>
+    public bool Range<TContract>(string prefix, string member, decimal? value)
+    {
+        var bound = ContractBounds.Of<TContract>(member);
+        if (value >= bound.Min && value <= bound.Max) return true;
+        return Range(prefix + bound.JsonName, value, bound.Min, bound.Max);
+    }
+
+    public bool Range<TContract>(string prefix, string member, int? value) => Range<TContract>(prefix, member, (decimal?)value);
 
     public bool Range<T>(string field, T? value, T min, T max) where T : struct, IComparable<T>
     {

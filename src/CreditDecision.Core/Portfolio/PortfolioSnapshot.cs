@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Collections.Immutable;
 using System.Text.Json;
 using CreditDecision.Core.Contracts;
@@ -13,11 +14,11 @@ namespace CreditDecision.Core.Portfolio;
 /// <param name="ByRegion">Exposure per region (the same codes applications use).</param>
 /// <param name="ByGroup">Exposure per borrower group (related parties under common control).</param>
 public sealed record PortfolioDocument(
-    DateOnly? AsOf,
-    decimal? Total,
-    Dictionary<string, decimal>? ByIndustry,
-    Dictionary<string, decimal>? ByRegion,
-    Dictionary<string, decimal>? ByGroup);
+    [property: Required] decimal? Total,
+    [property: Required] Dictionary<string, decimal>? ByIndustry,
+    [property: Required] Dictionary<string, decimal>? ByRegion,
+    [property: Required] Dictionary<string, decimal>? ByGroup,
+    DateOnly? AsOf = null);
 
 /// <summary>
 /// One immutable version of the portfolio, named by the SHA-256 of its canonical JSON like a ruleset, and
