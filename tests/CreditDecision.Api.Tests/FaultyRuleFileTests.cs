@@ -128,8 +128,9 @@ public sealed class FaultyRuleFileTests : IDisposable
         // Backtested against the log, the same rule meets the decision logged before it went live.
         var backtest = await client.PostAsJsonAsync("/backtests", new { files = OwnerScoreHistory.Files(_champion.Path) });
         Assert.Equal(HttpStatusCode.UnprocessableEntity, backtest.StatusCode);
-        var backtestProblem = await backtest.ReadJson();
-        Assert.Equal("ThrowsForOneRevenue", backtestProblem.GetProperty("rule").GetString());
+        var backtestError = Assert.Single((await backtest.ReadJson()).GetProperty("errors").EnumerateArray());
+        Assert.Equal("ThrowsForOneRevenue", backtestError.GetProperty("rule").GetString());
+        Assert.Equal("approval.json", backtestError.GetProperty("file").GetString());
     }
 
     [Fact]

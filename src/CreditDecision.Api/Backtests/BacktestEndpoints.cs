@@ -84,11 +84,10 @@ public static class BacktestEndpoints
         }
         catch (RuleEvaluationException ex)
         {
-            return TypedResults.Problem(
-                $"Ruleset '{ex.Ruleset}'{(ex.Rule is null ? "" : $", rule '{ex.Rule}'")} could not be evaluated for a logged decision: {ex.Reason}",
-                statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "A candidate rule could not be evaluated.",
-                extensions: new Dictionary<string, object?> { ["ruleset"] = ex.Ruleset, ["rule"] = ex.Rule });
+            var file = candidate.All.FirstOrDefault(ruleset => ruleset.Name == ex.Ruleset)?.SourceFile;
+            var error = new RuleError(
+                file is null ? ex.Ruleset : Path.GetFileName(file), ex.Ruleset, ex.Rule, null, $"could not be evaluated for a logged decision: {ex.Reason}");
+            return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, [error], null));
         }
         return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
