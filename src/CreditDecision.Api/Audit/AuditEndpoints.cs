@@ -103,11 +103,8 @@ public static class AuditEndpoints
             ? TypedResults.Ok(result)
             : NotFound(decisionId);
 
-    public static async Task<Ok<ChainVerification>> Verify(IDecisionLog log, CancellationToken cancellationToken)
-    {
-        var head = await log.ReadHeadAsync(cancellationToken);
-        return TypedResults.Ok(await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken));
-    }
+    public static async Task<Ok<ChainVerification>> Verify(IDecisionLog log, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await log.VerifyAsync(cancellationToken));
 
     private static ProblemHttpResult NotFound(Guid decisionId) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

@@ -16,7 +16,6 @@ public sealed class AuditModel(IDecisionLog log) : PageModel
 
     public async Task OnPostAsync(CancellationToken cancellationToken)
     {
-        var head = await log.ReadHeadAsync(cancellationToken);
-        Verification = await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken);
+        Verification = await log.VerifyAsync(cancellationToken);
     }
 }
