@@ -146,7 +146,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
     [Fact]
     public void The_service_does_not_start_without_keys()
     {
-        using var app = new CreditDecisionApplication { ConfigureKeys = false };
+        using var app = new CreditDecisionApplication { Keys = [] };
         var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         var validation = Assert.IsType<OptionsValidationException>(failure.GetBaseException());
         Assert.Contains("No API keys are configured", validation.Message);

@@ -18,8 +18,8 @@ public static class TestKeys
 
     public static readonly IReadOnlyList<TestKey> All = [AllRoles, Lender, PolicyTeam, Auditor];
 
-    /// <summary>The configuration entries for <see cref="All"/>, as <c>Auth:ApiKeys:{name}:…</c> settings.</summary>
-    public static IEnumerable<KeyValuePair<string, string>> Settings() => All.SelectMany(key =>
+    /// <summary>The configuration entries for <paramref name="keys"/> (by default <see cref="All"/>), as <c>Auth:ApiKeys:{name}:…</c> settings.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Settings(IEnumerable<TestKey>? keys = null) => (keys ?? All).SelectMany(key =>
     {
         var at = $"Auth:ApiKeys:{key.Name}";
         var secret = key.ConfiguredAsHash
