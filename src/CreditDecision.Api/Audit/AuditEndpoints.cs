@@ -27,6 +27,7 @@ public static class AuditEndpoints
         decisions.MapGet("/export", Export)
             .WithName("ExportDecisions")
             .WithSummary("Full logged decisions as NDJSON, oldest first")
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithDescription("One JSON object per line, the same shape as GET /decisions/{decisionId}, streamed.")
             .Produces<StoredDecision>(StatusCodes.Status200OK, "application/x-ndjson")
             .ProducesValidationProblem();
@@ -45,6 +46,7 @@ public static class AuditEndpoints
 
         routes.MapGroup("/audit").WithTags("Audit").RequireRole(Roles.Auditor)
             .MapGet("/verify", Verify)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("VerifyDecisionLog")
             .WithSummary("Walk the decision log's hash chain")
             .WithDescription("Reports 'intact' with the record count and head hash, or 'broken' with the first record that fails and why.");

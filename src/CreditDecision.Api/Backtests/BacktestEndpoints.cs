@@ -1,10 +1,10 @@
 using System.Text.Json.Nodes;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Backtests;
 
@@ -17,14 +17,13 @@ public sealed record BacktestRequest(
 
 public static class BacktestEndpoints
 {
-    private const long MaxBodyBytes = 4 * 1024 * 1024;
-
     public static void AddBacktests(this WebApplicationBuilder builder) => builder.Services.AddSingleton<Backtester>();
 
     public static void MapBacktests(this IEndpointRouteBuilder routes) =>
         routes.MapGroup("/backtests").WithTags("Backtests").RequireRole(Roles.Policy)
             .MapPost("/", Run)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithBodyLimit(routes, limits => limits.BacktestBodyBytes)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("RunBacktest")
             .WithSummary("What candidate rules would have decided for the logged decisions of a period")
             .WithDescription(

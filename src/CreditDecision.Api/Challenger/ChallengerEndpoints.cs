@@ -28,6 +28,7 @@ public static class ChallengerEndpoints
             .WithName("GetChallenger")
             .WithSummary("The challenger rules, their load status, and how the shadow evaluation is keeping up");
         group.MapGet("/report", Report)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("GetChallengerReport")
             .WithSummary("The champion's decisions of a period against what the challenger decided for the same applications")
             .WithDescription(
@@ -46,7 +47,8 @@ public static class ChallengerEndpoints
                 "wholly under the old or wholly under the new version set. The promotion is a record of kind 'promotion' in the hash chain. " +
                 "The body names the challenger snapshot that was reviewed; a challenger that changed since is refused with 409.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
     public static Ok<ChallengerState> GetState(ChallengerRules challenger, ChallengerShadow shadow) =>

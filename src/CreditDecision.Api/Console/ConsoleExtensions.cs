@@ -69,9 +69,23 @@ public static class ConsoleExtensions
 
     public static void MapConsole(this WebApplication app)
     {
+        // A form is read before the anti-forgery check reads it, so one over the body limit is the 413 problem any
+        // other body gets rather than that check's bare 400.
+        app.UseWhen(IsConsoleForm, form => form.Use(async (context, next) =>
+        {
+            try
+            {
+                await context.Request.ReadFormAsync(context.RequestAborted);
+            }
+            catch (InvalidDataException)
+            {
+                // Too many fields or too long a value: the anti-forgery check refuses the form.
+            }
+            await next(context);
+        }));
         app.MapRazorPages();
         // What the console links to that is not a page: the same handlers as the API, behind the console's cookie.
-        var files = app.MapGroup("/console").ExcludeFromDescription();
+        var files = app.MapGroup("/console").ExcludeFromDescription().RequireRateLimiting(RateLimits.LogScan);
         files.MapGet("/audit/export", AuditEndpoints.Export).RequireAuthorization(Policies.Auditors);
         files.MapGet("/challenger/report", (ChallengerReporter reporter, CancellationToken cancellationToken, string? from, string? to) =>
             ChallengerEndpoints.Report(reporter, cancellationToken, from, to, format: "html")).RequireAuthorization(Policies.RulesReaders);
@@ -89,6 +103,9 @@ public static class ConsoleExtensions
         return await BacktestEndpoints.Run(
             new BacktestRequest(null, snapshotId.Trim(), start, end, PageSize: 50), backtester, replayer, cancellationToken, format: "html");
     }
+
+    private static bool IsConsoleForm(HttpContext context) =>
+        HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/console") && context.Request.HasFormContentType;
 
     private static AuthorizationPolicy ConsolePolicy(params string[] roles)
     {

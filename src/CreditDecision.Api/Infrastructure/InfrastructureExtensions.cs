@@ -13,12 +13,16 @@ public static class InfrastructureExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge
+                && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit)
             {
-                context.ProblemDetails.Detail ??= $"This endpoint accepts at most {context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.";
+                context.ProblemDetails.Title = "The request body is too large.";
+                context.ProblemDetails.Detail = $"This endpoint accepts a body of at most {limit} bytes.";
+                context.ProblemDetails.Extensions["limit"] = limit;
             }
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.AddBodyLimits();
         builder.AddOpenApiDocument();
     }
 

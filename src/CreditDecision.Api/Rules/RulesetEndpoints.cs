@@ -25,6 +25,7 @@ public static class RulesetEndpoints
             .WithSummary("Rescan the rules folder now and activate it if valid");
         group.MapGet("/{name}/stats", GetStatistics)
             .RequireRole(Roles.Policy)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("GetRuleStatistics")
             .WithSummary("How often each rule of a ruleset fired in the logged decisions of a period, per version")
             .WithDescription(

@@ -1,11 +1,14 @@
 using CreditDecision.Api.Console;
 using CreditDecision.Audit;
+using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditDecision.Api.Pages.Console;
 
 [Authorize(Policy = ConsoleExtensions.Policies.Auditors)]
+[EnableRateLimiting(RateLimits.LogScan)]
 public sealed class AuditModel(IDecisionLog log) : PageModel
 {
     public ChainVerification? Verification { get; private set; }

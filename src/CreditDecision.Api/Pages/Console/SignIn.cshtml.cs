@@ -1,11 +1,14 @@
 using CreditDecision.Api.Console;
 using Microsoft.AspNetCore.Authentication;
+using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Pages.Console;
 
+[EnableRateLimiting(RateLimits.SignIn)]
 public sealed class SignInModel(ConsoleSessions sessions, IOptions<ConsoleOptions> options) : PageModel
 {
     public int IdleMinutes => (int)options.Value.IdleTimeout.TotalMinutes;
