@@ -109,11 +109,28 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
         {
             var reader = new Utf8JsonReader(content, new JsonReaderOptions { MaxDepth = ContractJson.Options.MaxDepth });
             var review = JsonSerializer.Deserialize<LoanReview>(ref reader, ContractJson.Options);
+            if (HasMore(ref reader)) return (null, ContentAfterTheLoan);
             return review is null ? (null, new LoanError("The line holds no loan.")) : (review, null);
         }
         catch (JsonException ex)
         {
             return (null, Describe(ex));
+        }
+    }
+
+    private static readonly LoanError ContentAfterTheLoan = new("The loan could not be read.",
+        new Dictionary<string, string[]> { ["body"] = ["has content after the loan: send one loan on each line"] });
+
+    /// <summary>True when anything but whitespace follows the value just read.</summary>
+    private static bool HasMore(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.Read();
+        }
+        catch (JsonException)
+        {
+            return true;
         }
     }
 
