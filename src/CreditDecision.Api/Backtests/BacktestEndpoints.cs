@@ -71,14 +71,16 @@ public static class BacktestEndpoints
         return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 
-    /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases.</summary>
+    /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases; errors name the files as sent.</summary>
     private static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) Load(IReadOnlyDictionary<string, JsonNode> files)
     {
         var folder = Directory.CreateTempSubdirectory("creditdecision-candidate-");
         try
         {
             foreach (var (name, content) in files) File.WriteAllText(Path.Combine(folder.FullName, name), content.ToJsonString());
-            return RulesDirectoryLoader.LoadCandidate(folder.FullName, TimeProvider.System);
+            var (compiled, caseFailures) = RulesDirectoryLoader.LoadCandidate(folder.FullName, TimeProvider.System);
+            return (compiled with { Errors = RulesStatusResponse.RelativeTo(folder.FullName, compiled.Errors) },
+                RulesStatusResponse.RelativeTo(folder.FullName, caseFailures));
         }
         finally
         {

@@ -3,12 +3,14 @@ using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
+using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditDecision.Api.Challenger;
 
 /// <summary>The challenger as policy staff and auditors see it.</summary>
 /// <param name="Configured">False when no Rules:ChallengerDirectory is set; the rest is then empty.</param>
+/// <param name="Directory">The challenger folder, relative to the champion's rules folder.</param>
 /// <param name="Rulesets">The challenger's live version set, or null when its folder has never loaded.</param>
 /// <param name="Status">The latest load attempt of the challenger folder.</param>
 /// <param name="Shadow">How the background evaluation has fared since the service started.</param>
@@ -51,9 +53,10 @@ public static class ChallengerEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
-    public static Ok<ChallengerState> GetState(ChallengerRules challenger, ChallengerShadow shadow) =>
+    public static Ok<ChallengerState> GetState(ChallengerRules challenger, ChallengerShadow shadow, RulesHost champion) =>
         TypedResults.Ok(challenger.Host is { } host
-            ? new ChallengerState(true, host.Directory, host.Current is { } live ? ActiveRulesets.From(live) : null, RulesStatusResponse.From(host.Status), shadow.Counters)
+            ? new ChallengerState(true, Path.GetRelativePath(champion.Directory, host.Directory), host.Current is { } live ? ActiveRulesets.From(live) : null,
+                RulesStatusResponse.From(host.Status, host.Directory), shadow.Counters)
             : new ChallengerState(false, null, null, null, shadow.Counters));
 
     public static async Task<Results<Ok<ChallengerReport>, ContentHttpResult, ValidationProblem>> Report(
