@@ -114,7 +114,7 @@ public sealed partial class ConsoleSessionTests : IDisposable
         var form = await client.GetStringAsync("/console/signin");
         var response = await client.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["key"] = key, ["__RequestVerificationToken"] = Token(form),
+            ["key"] = key, ["__RequestVerificationToken"] = ConsoleForms.Token(form),
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/console", response.Headers.Location!.OriginalString);
@@ -131,13 +131,9 @@ public sealed partial class ConsoleSessionTests : IDisposable
 
     private static FormUrlEncodedContent PromotionForm(string page) => new(new Dictionary<string, string>
     {
-        ["snapshotId"] = SnapshotPattern().Match(page).Groups[1].Value, ["__RequestVerificationToken"] = Token(page),
+        ["snapshotId"] = SnapshotPattern().Match(page).Groups[1].Value, ["__RequestVerificationToken"] = ConsoleForms.Token(page),
     });
 
-    private static string Token(string html) => TokenPattern().Match(html).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 
     [GeneratedRegex("name=\"snapshotId\" value=\"([0-9a-f]{64})\"")]
     private static partial Regex SnapshotPattern();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CreditDecision.Api.Tests;
@@ -8,7 +7,7 @@ namespace CreditDecision.Api.Tests;
 /// Rates per client address for API keys and console sign-ins, and the number of whole-log scans at once. The
 /// service runs as behind a proxy (forwarded headers on), so each test speaks from the addresses it chooses.
 /// </summary>
-public sealed partial class RateLimitTests
+public sealed class RateLimitTests
 {
     private const string ClientA = "203.0.113.7";
     private const string ClientB = "203.0.113.8";
@@ -110,7 +109,7 @@ public sealed partial class RateLimitTests
         var page = await (await client.SendAsync(form)).Content.ReadAsStringAsync();
         using var post = new HttpRequestMessage(HttpMethod.Post, "/console/signin")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key, ["__RequestVerificationToken"] = TokenPattern().Match(page).Groups[1].Value }),
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = key, ["__RequestVerificationToken"] = ConsoleForms.Token(page) }),
         };
         post.Headers.Add("X-Forwarded-For", address);
         var response = await client.SendAsync(post);
@@ -128,6 +127,4 @@ public sealed partial class RateLimitTests
         Assert.Fail("the condition never held within 5 s");
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 }
