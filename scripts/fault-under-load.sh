@@ -69,6 +69,8 @@ start_service() {
         export Portfolio__File="$repo/portfolio/portfolio.json"
         export DecisionLog__Provider=sqlite
         export DecisionLog__ConnectionString="Data Source=$work/decisions.db"
+        # All load comes from one address: the per-address limit would refuse it, and the run checks every answer.
+        export RateLimiting__ApiRequestsPerSecond=0
         export Auth__ApiKeys__fault__Key="$FAULT_API_KEY"
         export Auth__ApiKeys__fault__Roles__0=originator
         export Auth__ApiKeys__fault__Roles__1=auditor

@@ -1,5 +1,6 @@
 using CreditDecision.Core.Contracts;
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -20,8 +21,20 @@ public static class DecisionChain
         return linked with { RecordHash = HashOf(linked) };
     }
 
-    /// <summary>The hash a record must carry, computed from its stored fields.</summary>
-    public static string HashOf(DecisionRecord record)
+    /// <summary>The hash a record written now carries, computed from its stored fields.</summary>
+    public static string HashOf(DecisionRecord record) => HashOf(record, CurrentFormat);
+
+    /// <summary>
+    /// Format 2 covers the activation number as well. Records written before it (format 1, schema 5 and earlier)
+    /// keep their hashes, so a log verifies across the upgrade; only their activation number is outside the hash.
+    /// </summary>
+    private const int CurrentFormat = 2;
+
+    /// <summary>True when the record's stored hash is the hash of its fields in the current format or the one before.</summary>
+    public static bool HashMatches(DecisionRecord record) =>
+        record.RecordHash == HashOf(record, CurrentFormat) || record.RecordHash == HashOf(record, format: 1);
+
+    private static string HashOf(DecisionRecord record, int format)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var number = new byte[8];
@@ -39,8 +52,8 @@ public static class DecisionChain
             hash.AppendData(number);
         }
 
-        // The kind is part of the domain tag, so decision records hash as they always have.
-        Add($"creditdecision.{record.Kind}-record.v1");
+        // The kind and the format are the domain tag, so each kind and format hashes apart from the others.
+        Add($"creditdecision.{record.Kind}-record.v{format}");
         Add(record.PreviousHash);
         AddNumber(record.Position);
         Add(record.DecisionId.ToString("D"));
@@ -58,10 +71,16 @@ public static class DecisionChain
         Add(record.RulesetVersions);
         Add(record.EngineVersion);
         Add(record.ServiceVersion);
+        if (format >= 2) Add(record.Activation?.ToString(CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    /// <summary>Walks the records in position order and reports the first one that breaks the chain.</summary>
+    /// <summary>
+    /// Walks every row the log holds, in position order, against the log's head row, and reports the first one that
+    /// breaks the chain. Intact means the rows are exactly positions 1 to the head's, each linked to the one before
+    /// and matching its hash, the last being the head: so the count equals the head's position, and a row anywhere
+    /// past the head (however well hashed) is named, as is one missing anywhere.
+    /// </summary>
     public static async Task<ChainVerification> VerifyAsync(
         IAsyncEnumerable<DecisionRecord> recordsInOrder, ChainHead storedHead, CancellationToken cancellationToken)
     {
@@ -69,9 +88,10 @@ public static class DecisionChain
         await foreach (var record in recordsInOrder.WithCancellation(cancellationToken))
         {
             var problem =
-                record.Position != head.Position + 1 ? $"expected position {head.Position + 1}: a record before this one is missing"
+                record.Position > storedHead.Position ? $"it is beyond the log's head (position {storedHead.Position}): it was not appended through the chain"
+                : record.Position != head.Position + 1 ? $"expected position {head.Position + 1}: a record before this one is missing"
                 : record.PreviousHash != head.RecordHash ? "its previous-hash does not match the record before it"
-                : record.RecordHash != HashOf(record) ? "its content does not match its hash: the record was changed after it was written"
+                : !HashMatches(record) ? "its content does not match its hash: the record was changed after it was written"
                 : null;
             if (problem is not null) return ChainVerification.Broken(head.Position, new BrokenRecord(record.Position, record.DecisionId, problem));
             head = new ChainHead(record.Position, record.RecordHash);

@@ -32,7 +32,7 @@ public sealed record DecisionRecord
 
     public required string RequestId { get; init; }
 
-    /// <summary>The client's idempotency key; a second request with it gets this decision back.</summary>
+    /// <summary>The client's idempotency key; a second request of the same caller with it gets this decision back.</summary>
     public string? IdempotencyKey { get; init; }
 
     /// <summary>SHA-256 (hex) of <see cref="RequestJson"/>: tells a retry from a different request under the same key.</summary>
@@ -54,15 +54,16 @@ public sealed record DecisionRecord
     public required string ServiceVersion { get; init; }
 
     /// <summary>
-    /// The cluster activation number of the rules used, where rules are activated through a shared database. An index
-    /// for operators, outside <see cref="RecordHash"/>: <see cref="SnapshotId"/> is what proves which rules decided.
+    /// The cluster activation number of the rules used, where rules are activated through a shared database. Covered
+    /// by <see cref="RecordHash"/> in records written since schema version 6; in older records it is outside the hash.
+    /// <see cref="SnapshotId"/> is what proves which rules decided.
     /// </summary>
     public long? Activation { get; init; }
 
     /// <summary>Hash of the record before this one (64 zeros for the first).</summary>
     public string PreviousHash { get; init; } = "";
 
-    /// <summary>SHA-256 over <see cref="PreviousHash"/>, <see cref="Position"/> and every field above.</summary>
+    /// <summary>SHA-256 over <see cref="PreviousHash"/>, <see cref="Position"/> and every field above (see <see cref="DecisionChain"/>).</summary>
     public string RecordHash { get; init; } = "";
 }
 

@@ -9,7 +9,7 @@ using CreditDecision.Core.Rules;
 namespace CreditDecision.Audit;
 
 /// <summary>Who asked for a decision, and the keys that make a retry safe.</summary>
-/// <param name="IdempotencyKey">The client's key; a second request with it returns the first decision.</param>
+/// <param name="IdempotencyKey">The client's key; a second request of the same caller with it returns the first decision.</param>
 public sealed record DecisionRequestContext(string Caller, string RequestId, string? IdempotencyKey);
 
 /// <summary>
@@ -20,7 +20,8 @@ public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool
 
 /// <summary>
 /// Makes a decision and writes it to the log before anyone sees it: a decision returned by
-/// <see cref="DecideAsync"/> is durable. A request under an idempotency key already used gets the stored decision.
+/// <see cref="DecideAsync"/> is durable. A request under an idempotency key its caller already used gets the stored decision;
+/// keys are per caller, so two callers never see each other's decisions.
 /// A logged decision is then offered to the challenger, if one is configured, without waiting for it.
 /// </summary>
 public sealed class DecisionRecorder(
@@ -34,7 +35,7 @@ public sealed class DecisionRecorder(
     {
         var requestJson = JsonSerializer.Serialize(application, ContractJson.Options);
         var requestHash = Sha256(requestJson);
-        if (context.IdempotencyKey is { } key && await log.FindByIdempotencyKeyAsync(key, cancellationToken) is { } earlier)
+        if (context.IdempotencyKey is { } key && await log.FindByIdempotencyKeyAsync(context.Caller, key, cancellationToken) is { } earlier)
         {
             return Replay(earlier, requestHash);
         }

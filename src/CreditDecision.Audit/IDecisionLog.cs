@@ -15,13 +15,14 @@ public interface IDecisionLog : IAsyncDisposable
 
     /// <summary>
     /// Writes a batch in one transaction and returns, per item, the stored record or, for an idempotency key
-    /// already used, the record stored first. When this returns, every stored record is durable.
+    /// the same caller already used, the record stored first. When this returns, every stored record is durable.
     /// </summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken);
 
     Task<DecisionRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken);
 
-    Task<DecisionRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>The record a caller stored under an idempotency key; keys are the caller's own, so another caller's is never found.</summary>
+    Task<DecisionRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Decisions matching the query, newest first.</summary>
     Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken);
@@ -39,8 +40,11 @@ public interface IDecisionLog : IAsyncDisposable
     /// <summary>Decisions (not monitoring records) made in [from, to), oldest first, each with its challenger result if any.</summary>
     IAsyncEnumerable<ShadowedDecision> ExportShadowedAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
 
-    /// <summary>Every record up to and including <paramref name="position"/>, in chain order, streamed.</summary>
-    IAsyncEnumerable<DecisionRecord> ReadChainAsync(long position, CancellationToken cancellationToken);
+    /// <summary>
+    /// Walks every record the log holds against its head row, both read from one snapshot: intact only when the rows
+    /// are exactly the chain the head ends (see <see cref="DecisionChain.VerifyAsync"/>).
+    /// </summary>
+    Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken);
 
     /// <summary>The last record of the chain as the log's head row says.</summary>
     Task<ChainHead> ReadHeadAsync(CancellationToken cancellationToken);
@@ -58,8 +62,21 @@ public interface IDecisionLog : IAsyncDisposable
 /// <summary>A record waiting to be written, with the ruleset snapshot and portfolio version it needs archived.</summary>
 public sealed record PendingDecision(DecisionRecord Record, RulesetSnapshot Snapshot, PortfolioSnapshot? Portfolio);
 
-/// <summary>The stored record; <see cref="Duplicate"/> when an earlier record already held the idempotency key.</summary>
+/// <summary>The stored record; <see cref="Duplicate"/> when an earlier record of the same caller already held the idempotency key.</summary>
 public sealed record AppendResult(DecisionRecord Record, bool Duplicate);
+
+/// <summary>
+/// ASP.NET Core Data Protection's key ring kept in the log's database, so every node that shares the log shares
+/// the keys that encrypt console cookies.
+/// </summary>
+public interface IDataProtectionKeyStore
+{
+    /// <summary>Every key element stored, as XML.</summary>
+    Task<IReadOnlyList<string>> ReadDataProtectionKeysAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a key element under its (unique) name; a name already stored is kept as it is.</summary>
+    Task StoreDataProtectionKeyAsync(string name, string xml, CancellationToken cancellationToken);
+}
 
 /// <summary>Filters for <see cref="IDecisionLog.SearchAsync"/>; null means any.</summary>
 public sealed record DecisionQuery(

@@ -27,7 +27,8 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
-    protected override IReadOnlyList<string> Migrations { get; } = Schema(bigint: "BIGINT", blob: "BYTEA");
+    protected override IReadOnlyList<string> Migrations { get; } = Schema(bigint: "BIGINT", blob: "BYTEA",
+        idempotencyKeysPerCaller: $"ALTER TABLE decisions DROP CONSTRAINT decisions_idempotency_key_key;\n{KeysPerCallerIndex}");
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -46,14 +47,21 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         return transaction;
     }
 
-    public override async Task MigrateAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        await ExecuteAsync(connection, transaction, "SET TRANSACTION READ ONLY", cancellationToken);
+        return transaction;
+    }
+
+    public override async Task MigrateAsync(int version, CancellationToken cancellationToken)
     {
         if (_schema is not null)
         {
             await using var connection = await OpenAsync(cancellationToken);
             await ExecuteAsync(connection, null, $"CREATE SCHEMA IF NOT EXISTS \"{_schema}\"", cancellationToken);
         }
-        await base.MigrateAsync(cancellationToken);
+        await base.MigrateAsync(version, cancellationToken);
     }
 
     private const string ActivationChannel = "creditdecision_rules";

@@ -10,7 +10,7 @@ namespace CreditDecision.Audit;
 /// The decision log over ADO.NET, shared by the SQLite and PostgreSQL stores: the SQL below is the subset both
 /// speak. A store supplies connections, its schema scripts and how a write transaction takes the chain lock.
 /// </summary>
-public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
+public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations, IDataProtectionKeyStore
 {
     private const string RecordColumns =
         "position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id, idempotency_key, " +
@@ -18,6 +18,12 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
 
     private const string SummaryColumns =
         "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id, kind";
+
+    /// <summary>
+    /// Every read is limited to the chain the head row ends: a row written into the table past the head was not
+    /// appended by the service, and is never served (verify names it).
+    /// </summary>
+    private const string WithinChain = "position <= (SELECT position FROM chain_head WHERE id = 1)";
 
     private readonly HashSet<string> _archivedSnapshots = [];
     private readonly HashSet<string> _archivedPortfolios = [];
@@ -35,10 +41,11 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
     protected abstract IReadOnlyList<string> Migrations { get; }
 
     /// <summary>
-    /// The schema both stores share, with their names for a 64-bit integer and a byte string. (In SQLite,
-    /// "position INTEGER PRIMARY KEY" is the row id, so chain order is the table's own order.)
+    /// The schema both stores share, with their names for a 64-bit integer and a byte string, and their way of making
+    /// idempotency keys unique per caller instead of across callers (SQLite cannot drop a column's UNIQUE in place).
+    /// (In SQLite, "position INTEGER PRIMARY KEY" is the row id, so chain order is the table's own order.)
     /// </summary>
-    protected static IReadOnlyList<string> Schema(string bigint, string blob) =>
+    protected static IReadOnlyList<string> Schema(string bigint, string blob, string idempotencyKeysPerCaller) =>
     [
         $"""
         CREATE TABLE decisions (
@@ -120,7 +127,51 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         );
         ALTER TABLE decisions ADD COLUMN activation {bigint};
         """,
+        $"""
+        {idempotencyKeysPerCaller}
+        CREATE TABLE data_protection_keys (
+            name TEXT PRIMARY KEY,
+            xml  TEXT NOT NULL
+        );
+        """,
     ];
+
+    /// <summary>Migration 6 for SQLite: the decisions table rebuilt without UNIQUE on the key alone (SQLite's way to drop a constraint).</summary>
+    protected static string RebuiltWithKeysPerCaller(string bigint) => $"""
+        CREATE TABLE decisions_v6 (
+            position         {bigint} PRIMARY KEY,
+            decision_id      TEXT NOT NULL UNIQUE,
+            application_id   TEXT NOT NULL,
+            enterprise_id    TEXT NOT NULL,
+            outcome          TEXT NOT NULL,
+            decided_at_ms    {bigint} NOT NULL,
+            caller           TEXT NOT NULL,
+            request_id       TEXT NOT NULL,
+            idempotency_key  TEXT,
+            request_hash     TEXT NOT NULL,
+            request_json     TEXT NOT NULL,
+            response_json    TEXT NOT NULL,
+            snapshot_id      TEXT NOT NULL,
+            ruleset_versions TEXT NOT NULL,
+            engine_version   TEXT NOT NULL,
+            service_version  TEXT NOT NULL,
+            previous_hash    TEXT NOT NULL,
+            record_hash      TEXT NOT NULL,
+            kind             TEXT NOT NULL DEFAULT 'decision',
+            activation       {bigint}
+        );
+        INSERT INTO decisions_v6 ({RecordColumns}) SELECT {RecordColumns} FROM decisions;
+        DROP TABLE decisions;
+        ALTER TABLE decisions_v6 RENAME TO decisions;
+        CREATE INDEX decisions_application ON decisions (application_id);
+        CREATE INDEX decisions_enterprise ON decisions (enterprise_id);
+        CREATE INDEX decisions_decided_at ON decisions (decided_at_ms);
+        CREATE INDEX decisions_kind ON decisions (kind);
+        {KeysPerCallerIndex}
+        """;
+
+    /// <summary>A retry is recognised by its caller and key together: two callers may use the same key.</summary>
+    protected const string KeysPerCallerIndex = "CREATE UNIQUE INDEX decisions_caller_idempotency_key ON decisions (caller, idempotency_key);";
 
     /// <summary>Starts the transaction of an append; returns once this writer holds the chain.</summary>
     protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -130,7 +181,10 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
 
     public abstract ValueTask DisposeAsync();
 
-    public virtual async Task MigrateAsync(CancellationToken cancellationToken)
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(Migrations.Count, cancellationToken);
+
+    /// <summary>Brings the schema up to <paramref name="version"/> (not beyond): the latest is <see cref="MigrateAsync(CancellationToken)"/>.</summary>
+    public virtual async Task MigrateAsync(int version, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await ExecuteAsync(connection, null,
@@ -143,13 +197,13 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
             throw new InvalidOperationException(
                 $"The decision log's schema is version {applied}, newer than this service knows ({Migrations.Count}); upgrade the service.");
         }
-        for (var version = applied + 1; version <= Migrations.Count; version++)
+        for (var next = applied + 1; next <= Math.Min(version, Migrations.Count); next++)
         {
-            var script = Migrations[version - 1];
+            var script = Migrations[next - 1];
             await ExecuteAsync(connection, transaction, script, cancellationToken);
             await using var record = Command(connection, transaction,
                 "INSERT INTO schema_migrations (version, script_hash) VALUES (@version, @hash)");
-            Add(record, "version", version);
+            Add(record, "version", next);
             Add(record, "hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script))));
             await record.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -171,7 +225,7 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         for (var i = 0; i < batch.Count; i++)
         {
             var (record, snapshot, portfolio) = batch[i];
-            if (record.IdempotencyKey is { } key && byKey.TryGetValue(key, out var first))
+            if (record.IdempotencyKey is { } key && byKey.TryGetValue((record.Caller, key), out var first))
             {
                 results[i] = new AppendResult(first, Duplicate: true);
                 continue;
@@ -180,7 +234,7 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
             Bind(insert, linked);
             await insert.ExecuteNonQueryAsync(cancellationToken);
             head = new ChainHead(linked.Position, linked.RecordHash);
-            if (linked.IdempotencyKey is { } newKey) byKey[newKey] = linked;
+            if (linked.IdempotencyKey is { } newKey) byKey[(linked.Caller, newKey)] = linked;
             if (!IsArchived(_archivedSnapshots, snapshot.Id) && newSnapshots.All(s => s.Id != snapshot.Id)) newSnapshots.Add(snapshot);
             if (portfolio is not null && !IsArchived(_archivedPortfolios, portfolio.Version) && newPortfolios.All(p => p.Version != portfolio.Version))
             {
@@ -208,16 +262,17 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
     }
 
     public Task<DecisionRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken) =>
-        FindOneAsync("decision_id", decisionId.ToString("D"), cancellationToken);
+        FindOneAsync(cancellationToken, ("decision_id", decisionId.ToString("D")));
 
-    public Task<DecisionRecord?> FindByIdempotencyKeyAsync(string idempotencyKey, CancellationToken cancellationToken) =>
-        FindOneAsync("idempotency_key", idempotencyKey, cancellationToken);
+    public Task<DecisionRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken) =>
+        FindOneAsync(cancellationToken, ("caller", caller), ("idempotency_key", idempotencyKey));
 
     public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         var where = Filters(command, query.From, query.To);
+        where.Add(WithinChain);
         if (query.ApplicationId is not null) where.Add(Filter(command, "application_id", query.ApplicationId));
         if (query.EnterpriseId is not null) where.Add(Filter(command, "enterprise_id", query.EnterpriseId));
         if (query.Outcome is not null) where.Add(Filter(command, "outcome", query.Outcome));
@@ -244,7 +299,9 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "");
-        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(Filters(command, from, to))} ORDER BY position";
+        var where = Filters(command, from, to);
+        where.Add(WithinChain);
+        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(where)} ORDER BY position";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
     }
 
@@ -282,6 +339,7 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         await using var command = Command(connection, null, "");
         var where = Filters(command, from, to, "d.decided_at_ms");
         where.Add(Filter(command, "d.kind", RecordKinds.Decision));
+        where.Add("d." + WithinChain);
         command.CommandText =
             "SELECT d.decision_id, d.response_json, c.snapshot_id, c.response_json FROM decisions d " +
             $"LEFT JOIN challenger_results c ON c.decision_id = d.decision_id{Where(where)} ORDER BY d.position";
@@ -294,13 +352,18 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         }
     }
 
-    public async IAsyncEnumerable<DecisionRecord> ReadChainAsync(long position, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"SELECT {RecordColumns} FROM decisions WHERE position <= @position ORDER BY position");
-        Add(command, "position", position);
-        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
+        // The head and every row from one snapshot: appends made meanwhile are neither missing nor past the head.
+        await using var snapshot = await BeginSnapshotAsync(connection, cancellationToken);
+        var head = await ReadHeadAsync(connection, snapshot, cancellationToken);
+        await using var command = Command(connection, snapshot, $"SELECT {RecordColumns} FROM decisions ORDER BY position");
+        return await DecisionChain.VerifyAsync(ReadRecordsAsync(command, cancellationToken), head, cancellationToken);
     }
+
+    /// <summary>Starts a read-only transaction that sees one state of the log throughout and does not hold up appends.</summary>
+    protected abstract ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
 
     public async Task<ChainHead> ReadHeadAsync(CancellationToken cancellationToken)
     {
@@ -331,6 +394,25 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         await using var command = Command(connection, null, "SELECT ruleset_versions FROM rule_snapshots WHERE snapshot_id = @id");
         Add(command, "id", snapshotId);
         return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task<IReadOnlyList<string>> ReadDataProtectionKeysAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var query = Command(connection, null, "SELECT xml FROM data_protection_keys ORDER BY name");
+        var keys = new List<string>();
+        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
+    }
+
+    public async Task StoreDataProtectionKeyAsync(string name, string xml, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var insert = Command(connection, null, "INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT DO NOTHING");
+        Add(insert, "name", name);
+        Add(insert, "xml", xml);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public async Task<RuleActivation> ActivateAsync(RulesetSnapshot snapshot, string node, CancellationToken cancellationToken)
@@ -454,29 +536,32 @@ public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations
         await manifest.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<DecisionRecord?> FindOneAsync(string column, string value, CancellationToken cancellationToken)
+    private async Task<DecisionRecord?> FindOneAsync(CancellationToken cancellationToken, params (string Column, string Value)[] equal)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"SELECT {RecordColumns} FROM decisions WHERE {column} = @value");
-        Add(command, "value", value);
+        await using var command = Command(connection, null, "");
+        List<string> where = [.. equal.Select(condition => Filter(command, condition.Column, condition.Value)), WithinChain];
+        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(where)}";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) return record;
         return null;
     }
 
-    private static async Task<Dictionary<string, DecisionRecord>> FindByKeysAsync(
+    /// <summary>The records already stored under the batch's idempotency keys, by caller and key.</summary>
+    private static async Task<Dictionary<(string Caller, string Key), DecisionRecord>> FindByKeysAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
     {
-        var keys = batch.Select(p => p.Record.IdempotencyKey).OfType<string>().Distinct().ToArray();
-        var found = new Dictionary<string, DecisionRecord>(StringComparer.Ordinal);
+        var keys = batch.Where(p => p.Record.IdempotencyKey is not null).Select(p => (p.Record.Caller, Key: p.Record.IdempotencyKey!)).Distinct().ToArray();
+        var found = new Dictionary<(string Caller, string Key), DecisionRecord>();
         if (keys.Length == 0) return found;
         await using var command = Command(connection, transaction, "");
-        var names = keys.Select((key, i) =>
+        var pairs = keys.Select((key, i) =>
         {
-            Add(command, "k" + i, key);
-            return "@k" + i;
+            Add(command, "c" + i, key.Caller);
+            Add(command, "k" + i, key.Key);
+            return $"(caller = @c{i} AND idempotency_key = @k{i})";
         });
-        command.CommandText = $"SELECT {RecordColumns} FROM decisions WHERE idempotency_key IN ({string.Join(", ", names)})";
-        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[record.IdempotencyKey!] = record;
+        command.CommandText = $"SELECT {RecordColumns} FROM decisions WHERE ({string.Join(" OR ", pairs)}) AND {WithinChain}";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[(record.Caller, record.IdempotencyKey!)] = record;
         return found;
     }
 

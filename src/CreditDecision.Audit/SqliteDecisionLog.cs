@@ -27,7 +27,8 @@ public sealed class SqliteDecisionLog : SqlDecisionLog
     /// <summary>The database file.</summary>
     public string DataSource { get; }
 
-    protected override IReadOnlyList<string> Migrations { get; } = Schema(bigint: "INTEGER", blob: "BLOB");
+    protected override IReadOnlyList<string> Migrations { get; } =
+        Schema(bigint: "INTEGER", blob: "BLOB", idempotencyKeysPerCaller: RebuiltWithKeysPerCaller(bigint: "INTEGER"));
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -51,6 +52,10 @@ public sealed class SqliteDecisionLog : SqlDecisionLog
 
     protected override ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
         BeginImmediate(connection);
+
+    /// <summary>A deferred transaction: in WAL mode its first read fixes the snapshot, and writers carry on meanwhile.</summary>
+    protected override ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: true));
 
     // IMMEDIATE takes the write lock at BEGIN, so the chain head read next cannot go stale.
     private static ValueTask<DbTransaction> BeginImmediate(DbConnection connection) =>

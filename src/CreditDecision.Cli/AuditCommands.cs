@@ -82,8 +82,7 @@ internal static class AuditCommands
     {
         if (Unknown(options, "log", "connection") is { } unknown) return Usage(errors, $"verify has no option --{unknown}.");
         await using var log = Open(options);
-        var head = await log.ReadHeadAsync(CancellationToken.None);
-        var result = await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, CancellationToken.None), head, CancellationToken.None);
+        var result = await log.VerifyAsync(CancellationToken.None);
         if (result.FirstBroken is { } broken)
         {
             output.WriteLine($"broken: record {broken.Position} (decision {broken.DecisionId?.ToString() ?? "-"}): {broken.Reason}");

@@ -155,6 +155,50 @@ public sealed class AuditTests
     }
 
     [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task Two_callers_with_the_same_key_or_request_id_each_get_and_log_their_own_decision(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var lender = app.CreateClient().WithKey(TestKeys.Lender);
+        using var other = app.CreateClient().WithKey(TestKeys.AllRoles);
+        static ApplicationJson Asking(decimal amount) => ApplicationJson.FromSample("healthy-manufacturer").With("request.amount", amount);
+
+        foreach (var header in new[] { "Idempotency-Key", "X-Request-Id" })
+        {
+            var first = await PostAsync(lender, Asking(3_000_000), (header, $"shared-{header}"));
+            var firstId = (await first.ReadJson()).GetProperty("decisionId").GetString()!;
+
+            // The same key and body from another caller is that caller's own first request, not a retry of the lender's.
+            var same = await PostAsync(other, Asking(3_000_000), (header, $"shared-{header}"));
+            Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+            Assert.False(same.Headers.Contains("Idempotent-Replayed"));
+            var sameBody = await same.Content.ReadAsStringAsync();
+            Assert.DoesNotContain(firstId, sameBody);
+
+            // With a body of its own it is no conflict either, and no other caller's decision id is disclosed.
+            var own = await PostAsync(other, Asking(2_000_000), (header, $"own-{header}"));
+            var lenderOwn = await PostAsync(lender, Asking(3_000_000), (header, $"own-{header}"));
+            Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, lenderOwn.StatusCode);
+            Assert.False(lenderOwn.Headers.Contains("Idempotent-Replayed"));
+            Assert.DoesNotContain((await own.ReadJson()).GetProperty("decisionId").GetString()!, await lenderOwn.Content.ReadAsStringAsync());
+
+            // Each caller's retry still gets its own stored decision back, and its own conflict names its own decision.
+            var retry = await PostAsync(other, Asking(3_000_000), (header, $"shared-{header}"));
+            Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+            Assert.Equal(sameBody, await retry.Content.ReadAsStringAsync());
+            var conflict = await PostAsync(other, Asking(1_000_000), (header, $"shared-{header}"));
+            Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+            Assert.Equal(JsonNode.Parse(sameBody)!["decisionId"]!.GetValue<string>(), (await conflict.ReadJson()).GetProperty("decisionId").GetString());
+        }
+
+        var callers = await app.Log.QueryAsync("SELECT caller FROM decisions");
+        Assert.Equal(8, callers.Count);
+        Assert.Equal(4, callers.Count(row => (string)row["caller"]! == TestKeys.Lender.Name));
+        Assert.Equal(4, callers.Count(row => (string)row["caller"]! == TestKeys.AllRoles.Name));
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Concurrent_first_requests_under_one_key_make_one_decision(string store)
     {
         Requires.Store(store);

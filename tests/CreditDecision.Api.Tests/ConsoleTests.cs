@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace CreditDecision.Api.Tests;
 
 /// <summary>The web console, through a real headless Chromium on a loopback port, and its cookie and forms over HTTP.</summary>
-public sealed partial class ConsoleTests : IDisposable
+public sealed class ConsoleTests : IDisposable
 {
     private readonly TempDirectory _rules = RepoPaths.CopyOfRules();
     private readonly TempDirectory _challenger = OwnerScoreHistory.ChallengerFolder();
@@ -223,7 +222,7 @@ public sealed partial class ConsoleTests : IDisposable
         var form = await client.GetStringAsync("/console/signin");
         var signIn = await client.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["key"] = TestKeys.AllRoles.Key, ["__RequestVerificationToken"] = Token(form),
+            ["key"] = TestKeys.AllRoles.Key, ["__RequestVerificationToken"] = ConsoleForms.Token(form),
         }));
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
 
@@ -234,7 +233,7 @@ public sealed partial class ConsoleTests : IDisposable
         {
             Content = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["key"] = TestKeys.AllRoles.Key, ["__RequestVerificationToken"] = Token(await page.Content.ReadAsStringAsync()),
+                ["key"] = TestKeys.AllRoles.Key, ["__RequestVerificationToken"] = ConsoleForms.Token(await page.Content.ReadAsStringAsync()),
             }),
         };
         post.Headers.Add("Cookie", string.Join("; ", cookies.Select(c => c.Split(';')[0])));
@@ -303,7 +302,7 @@ public sealed partial class ConsoleTests : IDisposable
 
     private static FormUrlEncodedContent PromotionForm(string page, string snapshotId) => new(new Dictionary<string, string>
     {
-        ["snapshotId"] = snapshotId, ["__RequestVerificationToken"] = Token(page),
+        ["snapshotId"] = snapshotId, ["__RequestVerificationToken"] = ConsoleForms.Token(page),
     });
 
     [Fact]
@@ -355,14 +354,10 @@ public sealed partial class ConsoleTests : IDisposable
         var form = await client.GetStringAsync("/console/signin");
         var response = await client.PostAsync("/console/signin", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["key"] = key, ["__RequestVerificationToken"] = Token(form),
+            ["key"] = key, ["__RequestVerificationToken"] = ConsoleForms.Token(form),
         }));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("/console", response.RequestMessage!.RequestUri!.AbsolutePath);
     }
 
-    private static string Token(string html) => TokenPattern().Match(html).Groups[1].Value;
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 }

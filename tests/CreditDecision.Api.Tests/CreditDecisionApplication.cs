@@ -42,8 +42,8 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
     /// <summary>Further settings, applied last.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>False to start with no API keys configured at all.</summary>
-    public bool ConfigureKeys { get; init; } = true;
+    /// <summary>The API keys configured (every test key unless a test chooses others; none at all to see the service refuse to start).</summary>
+    public IReadOnlyList<TestKey> Keys { get; init; } = TestKeys.All;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -57,8 +57,7 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
         if (ChallengerDirectory is not null) builder.UseSetting("Rules:ChallengerDirectory", ChallengerDirectory);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
-        if (!ConfigureKeys) return;
-        foreach (var (key, value) in TestKeys.Settings()) builder.UseSetting(key, value);
+        foreach (var (key, value) in TestKeys.Settings(Keys)) builder.UseSetting(key, value);
     }
 
     /// <summary>A client whose every response is checked against the OpenAPI document (<see cref="ContractCheckingHandler"/>).</summary>

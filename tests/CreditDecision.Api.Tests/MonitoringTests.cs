@@ -127,6 +127,32 @@ public sealed class MonitoringTests
         Assert.Equal(6, summary["failed"]!.GetValue<long>());
     }
 
+    [Fact]
+    public async Task A_line_with_content_after_its_loan_gets_its_own_error_and_nothing_is_logged()
+    {
+        using var app = new CreditDecisionApplication();
+        using var client = app.CreateClient();
+        string[] lines =
+        [
+            HealthyLoan("L-TRAIL-1").ToJsonString() + " garbage",
+            HealthyLoan("L-TRAIL-2").ToJsonString() + " {\"x\":1}",
+            HealthyLoan("L-TRAIL-3").ToJsonString() + HealthyLoan("L-TRAIL-3b").ToJsonString(),
+            HealthyLoan("L-CLEAN").ToJsonString() + " \t",
+        ];
+
+        var output = await ReadLinesAsync(await client.PostAsync("/monitor", NdjsonBody(lines)));
+
+        var byLine = output.Where(l => l["line"] is not null).ToDictionary(l => l["line"]!.GetValue<long>());
+        foreach (var line in new long[] { 1, 2, 3 })
+        {
+            Assert.Null(byLine[line]["result"]);
+            Assert.Contains("after the loan", byLine[line]["error"]!["errors"]!["body"]![0]!.GetValue<string>());
+        }
+        Assert.Equal("L-CLEAN", byLine[4]["result"]!["loanId"]!.GetValue<string>());
+        var logged = await client.GetFromJsonAsync<JsonObject>("/decisions?kind=monitoring");
+        Assert.Equal(["L-CLEAN"], logged!["items"]!.AsArray().Select(r => r!["applicationId"]!.GetValue<string>()));
+    }
+
     [SkippableTheory, MemberData(nameof(Stores))]
     public async Task Every_review_is_logged_and_replays_identical(string store)
     {

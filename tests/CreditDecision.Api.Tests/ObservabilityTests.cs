@@ -52,7 +52,7 @@ public sealed class ObservabilityTests : IDisposable
     {
         using var app = new CreditDecisionApplication(_rules.Path);
         using var client = app.CreateClient();
-        using var scraper = app.CreateClient().WithKey(null);
+        using var scraper = app.CreateClient().WithKey(TestKeys.Operations);
         var snapshot = (await (await client.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString();
         var approval = (await (await client.GetAsync("/rulesets")).ReadJson()).GetProperty("rulesets").EnumerateArray()
             .First(r => r.GetProperty("name").GetString() == "sme-approval").GetProperty("version").GetString();
@@ -99,7 +99,7 @@ public sealed class ObservabilityTests : IDisposable
         using var challenger = OwnerScoreHistory.ChallengerFolder();
         using var app = new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = challenger.Path };
         using var client = app.CreateClient();
-        using var scraper = app.CreateClient().WithKey(null);
+        using var scraper = app.CreateClient().WithKey(TestKeys.Operations);
         var before = await ScrapeAsync(scraper);
 
         foreach (var score in new[] { 550, 700 }) await client.Decide(ApplicationJson.FromSample("healthy-manufacturer").With("applicant.creditScore", score));

@@ -68,4 +68,26 @@ public sealed class PortfolioTests
         Assert.Equal(live!["version"]!.GetValue<string>(), (await client.GetFromJsonAsync<JsonObject>("/portfolio"))!["version"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PutAsync("/portfolio", new StringContent("[1,2", Encoding.UTF8, "application/json"))).StatusCode);
     }
+
+    [Theory]
+    [InlineData("byRegion", "G\\u202eX")]
+    [InlineData("byRegion", "jiangsu\\u200b-suzhou")]
+    [InlineData("byGroup", "GRP\\u0007-1")]
+    public async Task Names_in_the_book_follow_the_text_rules_of_applications(string section, string escapedName)
+    {
+        using var app = new CreditDecisionApplication();
+        using var client = app.CreateClient();
+        var live = await client.GetFromJsonAsync<JsonObject>("/portfolio");
+        var book = ShippedBook();
+        book[section]!["@@"] = 0;
+
+        var put = await client.PutAsync("/portfolio", new StringContent(
+            book.ToJsonString().Replace("\"@@\"", $"\"{escapedName}\"", StringComparison.Ordinal), Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var error = Assert.Single((await put.ReadJson()).GetProperty("errors").EnumerateObject());
+        Assert.StartsWith($"{section}.", error.Name);
+        Assert.Contains("invisible formatting characters", error.Value[0].GetString());
+        Assert.Equal(live!["version"]!.GetValue<string>(), (await client.GetFromJsonAsync<JsonObject>("/portfolio"))!["version"]!.GetValue<string>());
+    }
 }

@@ -34,13 +34,14 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "GET", $"/decisions/{AnyDecision}", "auditor" },
         { "POST", $"/decisions/{AnyDecision}/replay", "auditor" },
         { "GET", "/audit/verify", "auditor" },
+        { "GET", "/metrics", "operator" },
     };
 
     [Theory, MemberData(nameof(Endpoints))]
     public async Task Each_endpoint_admits_only_its_roles(string method, string path, string roles)
     {
         using var client = shared.App.CreateClient();
-        foreach (var key in new[] { TestKeys.Lender, TestKeys.PolicyTeam, TestKeys.Auditor })
+        foreach (var key in new[] { TestKeys.Lender, TestKeys.PolicyTeam, TestKeys.Auditor, TestKeys.Operations })
         {
             using var response = await client.WithKey(key).SendAsync(Request(method, path));
             var admitted = key.Roles.Any(role => roles.Split(' ').Contains(role));
@@ -77,7 +78,6 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
     [InlineData("/health")]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
-    [InlineData("/metrics")]
     [InlineData("/openapi/v1.json")]
     [InlineData("/swagger/index.html")]
     public async Task Health_and_the_api_description_are_open(string path)
@@ -146,7 +146,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
     [Fact]
     public void The_service_does_not_start_without_keys()
     {
-        using var app = new CreditDecisionApplication { ConfigureKeys = false };
+        using var app = new CreditDecisionApplication { Keys = [] };
         var failure = Assert.ThrowsAny<Exception>(() => app.CreateClient());
         var validation = Assert.IsType<OptionsValidationException>(failure.GetBaseException());
         Assert.Contains("No API keys are configured", validation.Message);

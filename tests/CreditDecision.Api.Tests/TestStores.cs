@@ -83,6 +83,41 @@ public sealed class TestLogDatabase : IDisposable
         return await command.ExecuteScalarAsync();
     }
 
+    /// <summary>Runs SQL with parameters (<c>@name</c>) directly against the store.</summary>
+    public async Task<int> ExecuteAsync(string sql, IReadOnlyDictionary<string, object?> parameters)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Every row of a query, each as column name to value (null for SQL NULL).</summary>
+    public async Task<List<Dictionary<string, object?>>> QueryAsync(string sql)
+    {
+        await using var connection = Open();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<Dictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++) row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
     private DbConnection Open() => Provider == TestStores.Sqlite
         ? new SqliteConnection(ConnectionString + ";Pooling=false")
         : new NpgsqlConnection(ConnectionString);

@@ -28,6 +28,7 @@ public static class AuditEndpoints
         decisions.MapGet("/export", Export)
             .WithName("ExportDecisions")
             .WithSummary("Full logged decisions as NDJSON, oldest first")
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithDescription("One JSON object per line, the same shape as GET /decisions/{decisionId}, streamed.")
             .WithMetadata(new NdjsonContent(RequestLine: null, ResponseLine: typeof(StoredDecision)))
             .ProducesValidationProblem();
@@ -46,6 +47,7 @@ public static class AuditEndpoints
 
         routes.MapGroup("/audit").WithTags("Audit").RequireRole(Roles.Auditor)
             .MapGet("/verify", Verify)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("VerifyDecisionLog")
             .WithSummary("Walk the decision log's hash chain")
             .WithDescription("Reports 'intact' with the record count and head hash, or 'broken' with the first record that fails and why.");
@@ -104,11 +106,8 @@ public static class AuditEndpoints
             ? TypedResults.Ok(result)
             : NotFound(decisionId);
 
-    public static async Task<Ok<ChainVerification>> Verify(IDecisionLog log, CancellationToken cancellationToken)
-    {
-        var head = await log.ReadHeadAsync(cancellationToken);
-        return TypedResults.Ok(await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken));
-    }
+    public static async Task<Ok<ChainVerification>> Verify(IDecisionLog log, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await log.VerifyAsync(cancellationToken));
 
     private static ProblemHttpResult NotFound(Guid decisionId) => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,

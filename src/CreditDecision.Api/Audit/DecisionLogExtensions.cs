@@ -30,7 +30,8 @@ public static class DecisionLogExtensions
             var portfolio = services.GetRequiredService<PortfolioHost>();
             return new DecisionReplayer(services.GetRequiredService<IDecisionLog>(), rules.Archive, () => rules.Current, () => portfolio.Current);
         });
-        builder.Services.AddHostedService<DecisionLogMigration>();
+        // First of the hosted services: the others (Data Protection's key ring, the cluster's rules) read the log.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService, DecisionLogMigration>());
         builder.Services.AddHealthChecks().AddCheck<DecisionLogHealthCheck>("decision-log", tags: [HealthEndpoints.Ready]);
     }
 

@@ -10,7 +10,7 @@ namespace CreditDecision.Api.Audit;
 /// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
 /// <param name="PreviousHash">Record hash of the record before this one.</param>
 /// <param name="RecordHash">SHA-256 over this record's fields, position and previous hash.</param>
-/// <param name="Activation">The cluster activation number of the rules used (PostgreSQL log); not part of the hash.</param>
+/// <param name="Activation">The cluster activation number of the rules used (PostgreSQL log); in the hash of records written since schema version 6.</param>
 public sealed record StoredDecision(
     [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind,
     Guid DecisionId,

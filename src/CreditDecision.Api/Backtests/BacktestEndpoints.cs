@@ -7,7 +7,6 @@ using CreditDecision.Audit;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Backtests;
 
@@ -25,14 +24,13 @@ public sealed record BacktestRequest(
 
 public static class BacktestEndpoints
 {
-    private const long MaxBodyBytes = 4 * 1024 * 1024;
-
     public static void AddBacktests(this WebApplicationBuilder builder) => builder.Services.AddSingleton<Backtester>();
 
     public static void MapBacktests(this IEndpointRouteBuilder routes) =>
         routes.MapGroup("/backtests").WithTags("Backtests").RequireRole(Roles.Policy)
             .MapPost("/", Run)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithBodyLimit(routes, limits => limits.BacktestBodyBytes)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("RunBacktest")
             .WithSummary("What candidate rules would have decided for the logged decisions of a period")
             .WithDescription(
@@ -92,14 +90,16 @@ public static class BacktestEndpoints
         return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 
-    /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases.</summary>
+    /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases; errors name the files as sent.</summary>
     private static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) Load(IReadOnlyDictionary<string, JsonNode> files)
     {
         var folder = Directory.CreateTempSubdirectory("creditdecision-candidate-");
         try
         {
             foreach (var (name, content) in files) File.WriteAllText(Path.Combine(folder.FullName, name), content.ToJsonString());
-            return RulesDirectoryLoader.LoadCandidate(folder.FullName, TimeProvider.System);
+            var (compiled, caseFailures) = RulesDirectoryLoader.LoadCandidate(folder.FullName, TimeProvider.System);
+            return (compiled with { Errors = RulesStatusResponse.RelativeTo(folder.FullName, compiled.Errors) },
+                RulesStatusResponse.RelativeTo(folder.FullName, caseFailures));
         }
         finally
         {

@@ -5,12 +5,14 @@ using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
+using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditDecision.Api.Challenger;
 
 /// <summary>The challenger as policy staff and auditors see it.</summary>
 /// <param name="Configured">False when no Rules:ChallengerDirectory is set; the rest is then empty.</param>
+/// <param name="Directory">The challenger folder, relative to the champion's rules folder.</param>
 /// <param name="Rulesets">The challenger's live version set, or null when its folder has never loaded.</param>
 /// <param name="Status">The latest load attempt of the challenger folder.</param>
 /// <param name="Shadow">How the background evaluation has fared since the service started.</param>
@@ -30,6 +32,7 @@ public static class ChallengerEndpoints
             .WithName("GetChallenger")
             .WithSummary("The challenger rules, their load status, and how the shadow evaluation is keeping up");
         group.MapGet("/report", Report)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("GetChallengerReport")
             .WithSummary("The champion's decisions of a period against what the challenger decided for the same applications")
             .WithDescription(
@@ -48,12 +51,14 @@ public static class ChallengerEndpoints
                 "wholly under the old or wholly under the new version set. The promotion is a record of kind 'promotion' in the hash chain. " +
                 "The body names the challenger snapshot that was reviewed; a challenger that changed since is refused with 409.")
             .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
     }
 
-    public static Ok<ChallengerState> GetState(ChallengerRules challenger, ChallengerShadow shadow) =>
+    public static Ok<ChallengerState> GetState(ChallengerRules challenger, ChallengerShadow shadow, RulesHost champion) =>
         TypedResults.Ok(challenger.Host is { } host
-            ? new ChallengerState(true, host.Directory, host.Current is { } live ? ActiveRulesets.From(live) : null, RulesStatusResponse.From(host.Status), shadow.Counters)
+            ? new ChallengerState(true, Path.GetRelativePath(champion.Directory, host.Directory), host.Current is { } live ? ActiveRulesets.From(live) : null,
+                RulesStatusResponse.From(host.Status, host.Directory), shadow.Counters)
             : new ChallengerState(false, null, null, null, shadow.Counters));
 
     public static async Task<Results<Ok<ChallengerReport>, ContentHttpResult, ValidationProblem>> Report(

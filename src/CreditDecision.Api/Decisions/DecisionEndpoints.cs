@@ -1,9 +1,9 @@
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Decisions;
 
@@ -13,9 +13,6 @@ public static class DecisionEndpoints
     public const string RequestIdHeader = "X-Request-Id";
     public const string ReplayedHeader = "Idempotent-Replayed";
     private const int MaxKeyLength = 200;
-
-    /// <summary>Largest /decide body accepted: the shipped applications are about 1 KB.</summary>
-    public const long MaxBodyBytes = 256 * 1024;
 
     public static void AddDecisions(this WebApplicationBuilder builder) =>
         builder.Services.AddSingleton<DecisionService>();
@@ -33,7 +30,7 @@ public static class DecisionEndpoints
                 "response is sent. A retry with the same Idempotency-Key (or, without one, the same X-Request-Id) returns the stored decision with " +
                 "the header Idempotent-Replayed: true; the same key with a different body is a 409. A rule that cannot be evaluated for the " +
                 "application (its rules are at fault, not the request) refuses it with a 500 problem naming the ruleset and rule; nothing is logged.")
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithBodyLimit(routes, limits => limits.DecideBodyBytes)
             .Produces<DecisionResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -7,7 +8,9 @@ namespace CreditDecision.Api.Health;
 /// <summary>
 /// <c>/health/live</c>: the process answers (no check runs). <c>/health/ready</c>: the checks tagged
 /// <see cref="Ready"/> (rules loaded, decision log reachable) pass, so a load balancer may send traffic.
-/// <c>/health</c>: every check. All three answer with each check's detail in JSON, 503 when unhealthy.
+/// <c>/health</c>: every check. All three answer in JSON, 503 when unhealthy: without a key the status of each check
+/// only; with a key of the operator, policy or auditor role also each check's description and data (rule errors,
+/// the rules folder, the log's record count), which are not for the open internet.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -36,12 +39,19 @@ public static class HealthEndpoints
     private static Task WriteDetail(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        var details = DetailRoles.Any(context.User.IsInRole);
         return JsonSerializer.SerializeAsync(context.Response.Body, new
         {
-            status = report.Status.ToString().ToLowerInvariant(),
+            status = Name(report.Status),
             checks = report.Entries.ToDictionary(
                 entry => entry.Key,
-                entry => new { status = entry.Value.Status.ToString().ToLowerInvariant(), description = entry.Value.Description, data = entry.Value.Data }),
+                entry => details
+                    ? new { status = Name(entry.Value.Status), description = entry.Value.Description, data = entry.Value.Data }
+                    : (object)new { status = Name(entry.Value.Status) }),
         });
     }
+
+    private static readonly string[] DetailRoles = [Roles.Operator, Roles.Policy, Roles.Auditor];
+
+    private static string Name(HealthStatus status) => status.ToString().ToLowerInvariant();
 }

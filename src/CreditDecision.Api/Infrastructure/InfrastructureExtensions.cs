@@ -13,9 +13,12 @@ public static class InfrastructureExtensions
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier;
-            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge)
+            if (context.ProblemDetails.Status == StatusCodes.Status413PayloadTooLarge
+                && context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit)
             {
-                context.ProblemDetails.Detail ??= $"This endpoint accepts at most {context.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes.";
+                context.ProblemDetails.Title = "The request body is too large.";
+                context.ProblemDetails.Detail = $"This endpoint accepts a body of at most {limit} bytes.";
+                context.ProblemDetails.Extensions["limit"] = limit;
             }
             // Every problem says what went wrong in its detail: the message a generated client's exception carries.
             context.ProblemDetails.Detail ??= context.ProblemDetails is HttpValidationProblemDetails { Errors.Count: > 0 } validation
@@ -23,6 +26,7 @@ public static class InfrastructureExtensions
                 : context.ProblemDetails.Title;
         });
         builder.Services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        builder.AddBodyLimits();
         builder.AddOpenApiDocument();
     }
 

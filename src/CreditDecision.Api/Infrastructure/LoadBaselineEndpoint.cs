@@ -1,7 +1,5 @@
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Security;
 using CreditDecision.Core.Contracts;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Infrastructure;
 
@@ -17,7 +15,7 @@ public static class LoadBaselineEndpoint
         if (!app.Configuration.GetValue<bool>("LoadBaseline:Enabled")) return;
         app.MapPost("/load-baseline", (LoanApplication application) => TypedResults.Text("""{"ok":true}""", "application/json"))
             .RequireRole(Roles.Originator)
-            .WithMetadata(new RequestSizeLimitAttribute(DecisionEndpoints.MaxBodyBytes))
+            .WithBodyLimit(app, limits => limits.DecideBodyBytes)
             .ExcludeFromDescription();
     }
 }

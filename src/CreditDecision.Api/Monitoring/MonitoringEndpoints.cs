@@ -6,13 +6,13 @@ using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Monitoring;
 
 public static class MonitoringEndpoints
 {
     public const string Ndjson = NdjsonContent.MediaType;
-    private const long MaxArrayBodyBytes = 4 * 1024 * 1024;
 
     public static void AddMonitoring(this WebApplicationBuilder builder)
     {
@@ -39,7 +39,7 @@ public static class MonitoringEndpoints
     }
 
     public static async Task<Results<Ok<MonitoringBatchResponse>, EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Monitor(
-        HttpContext http, MonitoringService monitoring, CancellationToken cancellationToken)
+        HttpContext http, MonitoringService monitoring, IOptions<BodyLimits> limits, CancellationToken cancellationToken)
     {
         var requestId = http.Request.Headers[DecisionEndpoints.RequestIdHeader].FirstOrDefault();
         if (!DecisionEndpoints.IsValidKey(requestId))
@@ -69,23 +69,28 @@ public static class MonitoringEndpoints
                 detail: $"Send {Ndjson} (one loan per line) or application/json (an array of loans).");
         }
 
-        if (bodyLimit is { IsReadOnly: false }) bodyLimit.MaxRequestBodySize = MaxArrayBodyBytes;
-        List<JsonElement>? items;
+        if (bodyLimit is { IsReadOnly: false }) bodyLimit.MaxRequestBodySize = limits.Value.MonitorArrayBodyBytes;
+        // Item by item, so an array longer than allowed is refused at its first extra item, not read to its end.
+        var items = new List<ReadOnlyMemory<byte>>();
         try
         {
-            items = await JsonSerializer.DeserializeAsync<List<JsonElement>>(http.Request.Body, ContractJson.Options, cancellationToken);
+            await foreach (var item in JsonArrayItems.ReadAsync(http.Request.BodyReader, MonitoringService.MaxArrayItems + 1, ContractJson.Options.MaxDepth, cancellationToken))
+            {
+                if (items.Count == MonitoringService.MaxArrayItems) return NotABatch();
+                items.Add(item);
+            }
         }
         catch (JsonException)
         {
             return TypedResults.ValidationProblem(
                 new Dictionary<string, string[]> { ["body"] = ["must be a JSON array of loans"] }, title: "The request could not be read.");
         }
-        if (items is null || items.Count is 0 or > MonitoringService.MaxArrayItems)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["body"] = [$"must hold 1 to {MonitoringService.MaxArrayItems} loans; send larger books as {Ndjson}"] },
-                title: "The request could not be read.");
-        }
+        if (items.Count == 0) return NotABatch();
         return TypedResults.Ok(await monitoring.ReviewAllAsync(items, context, cancellationToken));
     }
+
+    private static ValidationProblem NotABatch() =>
+        TypedResults.ValidationProblem(
+            new Dictionary<string, string[]> { ["body"] = [$"must hold 1 to {MonitoringService.MaxArrayItems} loans; send larger books as {Ndjson}"] },
+            title: "The request could not be read.");
 }

@@ -16,7 +16,7 @@ namespace CreditDecision.Api.Monitoring;
 /// </summary>
 public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rules)
 {
-    public const int InFlight = 512;
+    public const int InFlight = 128;
     public const int MaxLineBytes = 64 * 1024;
     public const int MaxArrayItems = 1_000;
 
@@ -57,15 +57,27 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
     }
 
     /// <summary>Reviews the items of a JSON array; each item stands or fails alone.</summary>
-    public async Task<MonitoringBatchResponse> ReviewAllAsync(IReadOnlyList<JsonElement> items, DecisionRequestContext context, CancellationToken cancellationToken)
+    public async Task<MonitoringBatchResponse> ReviewAllAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, DecisionRequestContext context, CancellationToken cancellationToken)
     {
         var snapshot = Snapshot();
         var grades = MonitoringPipeline.Grades(snapshot).ToArray();
         var counter = new SummaryCounter(snapshot.Id);
-        var lines = await Task.WhenAll(items.Select((item, i) =>
-            ReviewAsync(i + 1, ParseElement(item), grades, snapshot, context, cancellationToken)));
+        var lines = new MonitoringLine[items.Count];
+        var pending = new Queue<(int Index, Task<MonitoringLine> Line)>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            pending.Enqueue((i, ReviewAsync(i + 1, Parse(new ReadOnlySequence<byte>(items[i])), grades, snapshot, context, cancellationToken)));
+            if (pending.Count >= InFlight) await FinishOldestAsync();
+        }
+        while (pending.Count > 0) await FinishOldestAsync();
         foreach (var line in lines) counter.Count(line);
         return new MonitoringBatchResponse([.. lines.Where(l => l.Result is not null)], [.. lines.Where(l => l.Error is not null)], counter.Summary());
+
+        async Task FinishOldestAsync()
+        {
+            var (index, line) = pending.Dequeue();
+            lines[index] = await line;
+        }
     }
 
     private async Task<MonitoringLine> ReviewAsync(
@@ -97,6 +109,7 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
         {
             var reader = new Utf8JsonReader(content, new JsonReaderOptions { MaxDepth = ContractJson.Options.MaxDepth });
             var review = JsonSerializer.Deserialize<LoanReview>(ref reader, ContractJson.Options);
+            if (HasMore(ref reader)) return (null, ContentAfterTheLoan);
             return review is null ? (null, new LoanError("The line holds no loan.")) : (review, null);
         }
         catch (JsonException ex)
@@ -105,15 +118,19 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
         }
     }
 
-    private static (LoanReview?, LoanError?) ParseElement(JsonElement element)
+    private static readonly LoanError ContentAfterTheLoan = new("The loan could not be read.",
+        new Dictionary<string, string[]> { ["body"] = ["has content after the loan: send one loan on each line"] });
+
+    /// <summary>True when anything but whitespace follows the value just read.</summary>
+    private static bool HasMore(ref Utf8JsonReader reader)
     {
         try
         {
-            return element.Deserialize<LoanReview>(ContractJson.Options) is { } review ? (review, null) : (null, new LoanError("The item holds no loan."));
+            return reader.Read();
         }
-        catch (JsonException ex)
+        catch (JsonException)
         {
-            return (null, Describe(ex));
+            return true;
         }
     }
 

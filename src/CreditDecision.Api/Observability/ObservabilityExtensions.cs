@@ -1,4 +1,6 @@
+using CreditDecision.Api.Security;
 using CreditDecision.Core.Telemetry;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 
 namespace CreditDecision.Api.Observability;
@@ -13,8 +15,12 @@ public static class ObservabilityExtensions
 
     private static readonly double[] BatchSizes = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
+    private const string ScrapePath = "/metrics";
+
     /// <summary>Metrics from <see cref="Metrics"/> and ASP.NET Core, scraped in Prometheus text format at <c>/metrics</c>.</summary>
-    public static void AddObservability(this WebApplicationBuilder builder) =>
+    public static void AddObservability(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(Metrics.MeterName)
             .AddAspNetCoreInstrumentation()
@@ -23,7 +29,27 @@ public static class ObservabilityExtensions
             .AddView(Metrics.LogWriteDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = CommitSeconds })
             .AddView(Metrics.LogBatchSize.Name, new ExplicitBucketHistogramConfiguration { Boundaries = BatchSizes })
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+    }
 
-    /// <summary>Open like /health: a scraper holds no API key, and the metrics carry no personal data.</summary>
-    public static void MapObservability(this WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
+    /// <summary>
+    /// The metrics carry no personal data, but they do show a bank's volumes, outcomes and rules: by default only a
+    /// key with the operator role may scrape them, and they can be kept to a port of their own (<see cref="MetricsOptions"/>).
+    /// </summary>
+    public static void MapObservability(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        if (options.Port is { } port)
+        {
+            // The connection's own port, not the Host header's, which a client could set to anything.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments(ScrapePath) && context.Connection.LocalPort != port,
+                elsewhere => elsewhere.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                }));
+        }
+        var scrape = app.MapPrometheusScrapingEndpoint(ScrapePath);
+        if (options.RequireKey) scrape.RequireRole(Roles.Operator);
+        else scrape.AllowAnonymous();
+    }
 }

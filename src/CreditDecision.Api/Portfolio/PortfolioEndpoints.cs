@@ -1,8 +1,8 @@
 using System.ComponentModel.DataAnnotations;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Core.Portfolio;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Portfolio;
@@ -25,8 +25,6 @@ public sealed record PortfolioView(string Version, DateOnly? AsOf, decimal Total
 
 public static class PortfolioEndpoints
 {
-    private const int MaxBodyBytes = 1024 * 1024;
-
     public static void AddPortfolio(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<PortfolioOptions>().BindConfiguration(PortfolioOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -53,13 +51,13 @@ public static class PortfolioEndpoints
             .WithSummary("The live portfolio version that concentration rules measure applications against");
         group.MapPut("/", Replace)
             .RequireRole(Roles.Policy)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithBodyLimit(routes, limits => limits.PortfolioBodyBytes)
+            .RequireRateLimiting(RateLimits.PortfolioReplacement)
             .WithName("ReplacePortfolio")
             .WithSummary("Replace the portfolio")
             .WithDescription("Checks the whole document (known industries, no negative or over-total exposures), writes it to the portfolio file and makes it live for the next decision. Each decision records the portfolio version it used.")
             .Accepts<PortfolioDocument>("application/json")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+            .ProducesValidationProblem();
     }
 
     public static async Task<Results<Ok<PortfolioView>, ValidationProblem>> Replace(HttpContext http, PortfolioHost portfolio, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed class RulesHealthCheck(RulesHost rules) : IHealthCheck
         {
             ["directory"] = rules.Directory,
             ["snapshot"] = status.Active?.Id ?? "",
-            ["errors"] = status.Errors.Select(e => e.ToString()).ToArray(),
+            ["errors"] = RulesStatusResponse.RelativeTo(rules.Directory, status.Errors).Select(e => e.ToString()).ToArray(),
         };
         var result = status.Active is null
             ? HealthCheckResult.Unhealthy("No valid rules are loaded.", data: data)

@@ -27,6 +27,7 @@ public static class RulesetEndpoints
             .WithSummary("Rescan the rules folder now and activate it if valid");
         group.MapGet("/{name}/stats", GetStatistics)
             .RequireRole(Roles.Policy)
+            .RequireRateLimiting(RateLimits.LogScan)
             .WithName("GetRuleStatistics")
             .WithSummary("How often each rule of a ruleset fired in the logged decisions of a period, per version")
             .WithDescription(
@@ -46,11 +47,11 @@ public static class RulesetEndpoints
             ? TypedResults.Ok(ActiveRulesets.From(snapshot) with { Activation = services.GetService<IActivationNumbers>()?.ActivationOf(snapshot) })
             : TypedResults.Problem(title: "No valid rules are loaded.", detail: "GET /rulesets/status shows why.", statusCode: StatusCodes.Status503ServiceUnavailable);
 
-    public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status));
+    public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status, rules.Directory));
 
-    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesActivation activation)
+    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesActivation activation, RulesHost rules)
     {
-        var status = RulesStatusResponse.From(await activation.ReloadNowAsync());
+        var status = RulesStatusResponse.From(await activation.ReloadNowAsync(), rules.Directory);
         return status.Valid ? TypedResults.Ok(status) : TypedResults.UnprocessableEntity(status);
     }
 
@@ -89,10 +90,14 @@ public sealed record RulesetSummary(
 
 /// <summary>The latest load attempt.</summary>
 /// <param name="Valid">True when the folder as it is now is live.</param>
-/// <param name="Errors">Why the folder was refused: file, ruleset, rule, expression and reason.</param>
+/// <param name="Errors">Why the folder was refused: file (relative to the rules folder; <c>.</c> for the folder itself), ruleset, rule, expression and reason.</param>
 /// <param name="ActiveSnapshot">The snapshot serving decisions (the last good one when the folder was refused).</param>
 public sealed record RulesStatusResponse(bool Valid, DateTimeOffset? AttemptedAt, IReadOnlyList<RuleError> Errors, string? ActiveSnapshot)
 {
-    public static RulesStatusResponse From(RulesStatus status) =>
-        new(status.IsValid, status.AttemptedAt, status.Errors, status.Active?.Id);
+    public static RulesStatusResponse From(RulesStatus status, string folder) =>
+        new(status.IsValid, status.AttemptedAt, RelativeTo(folder, status.Errors), status.Active?.Id);
+
+    /// <summary>Errors as a client sees them: each file named relative to its rules folder, never by the server's path.</summary>
+    public static IReadOnlyList<RuleError> RelativeTo(string folder, IReadOnlyList<RuleError> errors) =>
+        [.. errors.Select(error => Path.IsPathRooted(error.File) ? error with { File = Path.GetRelativePath(folder, error.File) } : error)];
 }

@@ -32,6 +32,9 @@ public sealed class ApiKeyRing(IOptions<ApiKeyOptions> options)
         return match;
     }
 
+    /// <summary>The configured key of that name, or null.</summary>
+    public NamedKey? FindByName(string name) => _keys.FirstOrDefault(key => key.Name == name);
+
     public static byte[] HashOf(ApiKeyEntry entry) =>
         entry.KeyHash is { } hex ? Convert.FromHexString(hex) : SHA256.HashData(Encoding.UTF8.GetBytes(entry.Key!));
 }

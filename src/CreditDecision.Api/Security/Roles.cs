@@ -12,5 +12,8 @@ public static class Roles
     /// <summary>Auditors: decisions, replay, export and chain verification; they may also read rulesets and the portfolio.</summary>
     public const string Auditor = "auditor";
 
-    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor];
+    /// <summary>Those who run the service: GET /metrics (unless Metrics:RequireKey is false) and the details of /health.</summary>
+    public const string Operator = "operator";
+
+    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator];
 }

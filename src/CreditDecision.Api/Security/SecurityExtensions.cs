@@ -16,10 +16,13 @@ public static class SecurityExtensions
         // An endpoint that names no role still needs a valid key; only those marked anonymous are open.
         builder.Services.AddAuthorizationBuilder().SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
+        builder.AddRateLimits();
     }
 
     public static void UseApiKeySecurity(this WebApplication app)
     {
+        // Before authentication: a request over its address's limit is refused before its key is even looked at.
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
     }

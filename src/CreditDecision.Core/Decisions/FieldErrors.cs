@@ -38,16 +38,19 @@ internal sealed class FieldErrors
             return false;
         }
         if (value.Length > maxLength) Add(field, $"must be at most {maxLength} characters");
-        else if (!IsVisibleText(value)) Add(field, "must not contain control characters, invisible formatting characters or unpaired surrogates");
+        else if (!IsVisibleText(value)) Add(field, NotVisibleText);
         else return true;
         return false;
     }
+
+    /// <summary>Why text that <see cref="IsVisibleText"/> refuses is refused.</summary>
+    public const string NotVisibleText = "must not contain control characters, invisible formatting characters or unpaired surrogates";
 
     /// <summary>
     /// Letters of any script, digits, punctuation, symbols and spaces; not text that reads differently from what it
     /// holds (bidirectional overrides, zero-width characters) or that cannot be stored and compared as UTF-8.
     /// </summary>
-    private static bool IsVisibleText(string value)
+    public static bool IsVisibleText(string value)
     {
         for (var i = 0; i < value.Length; i++)
         {

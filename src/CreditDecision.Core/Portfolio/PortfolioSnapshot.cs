@@ -80,7 +80,7 @@ public sealed class PortfolioSnapshot
         {
             errors["total"] = [$"is required, between 0 and {ApplicationValidator.MaxAmount}"];
         }
-        void Check(string name, Dictionary<string, decimal>? exposures, Func<string, bool> isKnown)
+        void Check(string name, Dictionary<string, decimal>? exposures, Func<string, string?> keyProblem)
         {
             if (exposures is null)
             {
@@ -89,15 +89,26 @@ public sealed class PortfolioSnapshot
             }
             foreach (var (key, amount) in exposures)
             {
-                if (!isKnown(key)) errors[$"{name}.{key}"] = ["is not a known key"];
+                if (keyProblem(key) is { } problem) errors[$"{name}.{Shown(key)}"] = [problem];
                 else if (amount < 0m || amount > (document.Total ?? 0m)) errors[$"{name}.{key}"] = ["must be between 0 and total"];
             }
             if (exposures.Values.Sum() > (document.Total ?? 0m)) errors.TryAdd(name, ["must not add up to more than total"]);
         }
         var industries = ContractJson.WireNamesOf<Industry>();
-        Check("byIndustry", document.ByIndustry, industries.Contains);
-        Check("byRegion", document.ByRegion, key => key.Length is > 0 and <= 64);
-        Check("byGroup", document.ByGroup, key => key.Length is > 0 and <= 64);
+        Check("byIndustry", document.ByIndustry, key => industries.Contains(key) ? null : "is not a known key");
+        Check("byRegion", document.ByRegion, NameProblem);
+        Check("byGroup", document.ByGroup, NameProblem);
         return errors;
     }
+
+    /// <summary>Region and group names follow the text rules of the applications that name them.</summary>
+    private static string? NameProblem(string name) =>
+        name.Length is 0 or > MaxNameLength ? $"must be 1 to {MaxNameLength} characters"
+        : !FieldErrors.IsVisibleText(name) ? FieldErrors.NotVisibleText
+        : null;
+
+    private const int MaxNameLength = 64;
+
+    /// <summary>A refused name as the error shows it: non-ASCII escaped, so what it hides is visible.</summary>
+    private static string Shown(string name) => JsonEncodedText.Encode(name, System.Text.Encodings.Web.JavaScriptEncoder.Default).ToString();
 }

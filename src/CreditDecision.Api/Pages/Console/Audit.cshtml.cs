@@ -1,11 +1,14 @@
 using CreditDecision.Api.Console;
 using CreditDecision.Audit;
+using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditDecision.Api.Pages.Console;
 
 [Authorize(Policy = ConsoleExtensions.Policies.Auditors)]
+[EnableRateLimiting(RateLimits.LogScan)]
 public sealed class AuditModel(IDecisionLog log) : PageModel
 {
     public ChainVerification? Verification { get; private set; }
@@ -16,7 +19,6 @@ public sealed class AuditModel(IDecisionLog log) : PageModel
 
     public async Task OnPostAsync(CancellationToken cancellationToken)
     {
-        var head = await log.ReadHeadAsync(cancellationToken);
-        Verification = await DecisionChain.VerifyAsync(log.ReadChainAsync(head.Position, cancellationToken), head, cancellationToken);
+        Verification = await log.VerifyAsync(cancellationToken);
     }
 }

@@ -14,6 +14,9 @@ namespace CreditDecision.Api.Pages.Console;
 public sealed class ChallengerModel(ChallengerRules challenger, ChallengerShadow shadow, RulesHost champion, ChallengerPromotion promotion) : PageModel
 {
     public RulesHost? Host => challenger.Host;
+
+    /// <summary>The challenger folder, relative to the champion's.</summary>
+    public string? Directory => challenger.Host is { } host ? Path.GetRelativePath(champion.Directory, host.Directory) : null;
     public ChallengerCounters Counters => shadow.Counters;
     public string? Champion => champion.Current?.Id;
     public PromotionResult? Promoted { get; private set; }

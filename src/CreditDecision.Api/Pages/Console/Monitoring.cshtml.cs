@@ -2,14 +2,17 @@ using System.Text.Json;
 using CreditDecision.Api.Console;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
+using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditDecision.Api.Pages.Console;
 
 /// <summary>The loan reviews of a period (each logged like a decision) summed by warning level, action and recovery phase.</summary>
 [Authorize(Policy = ConsoleExtensions.Policies.RulesReaders)]
+[EnableRateLimiting(RateLimits.LogScan)]
 public sealed class MonitoringModel(IDecisionLog log) : PageModel
 {
     [BindProperty(SupportsGet = true)] public DateOnly? From { get; set; }

@@ -1,13 +1,19 @@
 using CreditDecision.Api.Console;
-using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Authentication;
+using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Pages.Console;
 
-public sealed class SignInModel(ApiKeyRing keys) : PageModel
+[EnableRateLimiting(RateLimits.SignIn)]
+public sealed class SignInModel(ConsoleSessions sessions, IOptions<ConsoleOptions> options) : PageModel
 {
+    public int IdleMinutes => (int)options.Value.IdleTimeout.TotalMinutes;
+    public string LifetimeHours => options.Value.SessionLifetime.TotalHours.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture);
+
     public bool Refused { get; private set; }
 
     [BindProperty(SupportsGet = true)]
@@ -19,7 +25,7 @@ public sealed class SignInModel(ApiKeyRing keys) : PageModel
 
     public async Task<IActionResult> OnPostAsync(string? key)
     {
-        if (!await HttpContext.SignInWithKeyAsync(keys, key))
+        if (!await HttpContext.SignInWithKeyAsync(sessions, key))
         {
             Refused = true;
             return Page();
