@@ -54,6 +54,13 @@ public sealed partial class PrismContractTests : IDisposable
         var service = await ThroughPrismAsync(prism, new CreditDecisionApplication(_rules.Path) { ChallengerDirectory = _challenger.Path });
         await DriveEveryOperationAsync(service);
 
+        var limited = await ThroughPrismAsync(prism, new CreditDecisionApplication(_rules.Path)
+        {
+            ChallengerDirectory = _challenger.Path,
+            Settings = new Dictionary<string, string> { ["RateLimiting:ApiRequestsPerSecond"] = "1" },
+        });
+        await DriveOverTheRateLimitAsync(limited);
+
         File.WriteAllText(Path.Combine(_brokenRules.Path, "approval.json"), "{ not json");
         var broken = await ThroughPrismAsync(prism, new CreditDecisionApplication(_brokenRules.Path));
         await DriveWithoutValidRulesAsync(broken);
@@ -166,6 +173,8 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, "/backtests", 400, body: "{}");
         await Exchange(s, HttpMethod.Post, "/backtests", 422, body: JsonSerializer.Serialize(new { files = new Dictionary<string, object> { ["approval.json"] = new { WorkflowName = "x" } } }));
         await Exchange(s, HttpMethod.Post, "/backtests", 400, body: JsonSerializer.Serialize(new { snapshotId = "0000" }));
+        await Exchange(s, HttpMethod.Post, "/backtests", 413,
+            body: JsonSerializer.Serialize(new { files = new Dictionary<string, object> { ["approval.json"] = new { Description = new string('x', 1_100_000) } } }));
         await Refused(s, HttpMethod.Post, "/backtests", JsonSerializer.Serialize(new { snapshotId, pageSize = 0 }), "pageSize");
         await Refused(s, HttpMethod.Post, "/backtests", "hello", "415", contentType: "text/plain", status: 415);
 
@@ -177,6 +186,7 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Get, "/challenger/report?format=pdf", 400);
         await Exchange(s, HttpMethod.Post, "/challenger/promote", 400, body: """{"snapshotId":""}""");
         await Exchange(s, HttpMethod.Post, "/challenger/promote", 409, body: JsonSerializer.Serialize(new { snapshotId = "0000" }));
+        await Exchange(s, HttpMethod.Post, "/challenger/promote", 413, body: JsonSerializer.Serialize(new { snapshotId = new string('0', 20_000) }));
         await Exchange(s, HttpMethod.Post, "/challenger/promote", 200, body: JsonSerializer.Serialize(new { snapshotId = reviewed }));
         await Refused(s, HttpMethod.Post, "/challenger/promote", "{}", "snapshotId");
         await Refused(s, HttpMethod.Post, "/challenger/promote", "hello", "415", contentType: "text/plain", status: 415);
@@ -210,6 +220,35 @@ public sealed partial class PrismContractTests : IDisposable
             await Exchange(s, httpMethod, path, 403, body: body, key: outsider);
         }
     }
+
+    /// <summary>
+    /// A service that lets one request with an API key through per client address and second: every keyed operation,
+    /// asked twice at once, answers the second with a 429 problem.
+    /// </summary>
+    private async Task DriveOverTheRateLimitAsync(Through s)
+    {
+        foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
+        {
+            var path = template.Replace("{decisionId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+            var body = operation.TryGetProperty("requestBody", out _) ? BodyOf(template) : null;
+            using (var first = Request(new HttpMethod(method), path, body, "application/json", TestKeys.AllRoles, null))
+            {
+                (await s.Client.SendAsync(first)).Dispose();
+            }
+            await Exchange(s, new HttpMethod(method), path, 429, body: body);
+        }
+    }
+
+    /// <summary>A body the document accepts for each operation that takes one; its content does not matter to a refused request.</summary>
+    private static string BodyOf(string template) => template switch
+    {
+        "/decide" => ApplicationJson.FromSample("healthy-manufacturer").ToString(),
+        "/monitor" => "[" + File.ReadAllLines(Path.Combine(RepoPaths.Samples, "loan-book.ndjson")).First() + "]",
+        "/portfolio" => File.ReadAllText(RepoPaths.PortfolioFile),
+        "/backtests" => JsonSerializer.Serialize(new { snapshotId = "0000" }),
+        _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
+    };
 
     /// <summary>The outcomes only a service without valid rules gives.</summary>
     private async Task DriveWithoutValidRulesAsync(Through s)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CreditDecision.Api.Security;
 using Microsoft.OpenApi;
 
 namespace CreditDecision.Api.Infrastructure;
@@ -17,8 +18,8 @@ public static class OperationalEndpointsDocument
         document.Components!.Schemas![CheckSchema] = new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            Description = "One check's result.",
-            Required = new HashSet<string> { "status", "description", "data" },
+            Description = "One check's result; its description and data only for a key with the operator, policy or auditor role.",
+            Required = new HashSet<string> { "status" },
             Properties = new Dictionary<string, IOpenApiSchema>
             {
                 ["status"] = Status(),
@@ -44,7 +45,7 @@ public static class OperationalEndpointsDocument
         Health(document, "/health", "GetHealth", "Every check: rules loaded (degraded while a refused change leaves older rules serving) and the decision log answering");
         Health(document, "/health/live", "GetLiveness", "Liveness: the process answers; no check runs");
         Health(document, "/health/ready", "GetReadiness", "Readiness: valid rules are loaded and the decision log answers a read within 2 s");
-        document.Paths["/metrics"] = Get(document, "Observability", "GetMetrics", "Prometheus metrics (text exposition format)", new OpenApiResponses
+        var metrics = Get(document, "Observability", "GetMetrics", "Prometheus metrics (text exposition format)", new OpenApiResponses
         {
             ["200"] = new OpenApiResponse
             {
@@ -52,6 +53,10 @@ public static class OperationalEndpointsDocument
                 Content = new Dictionary<string, OpenApiMediaType> { ["text/plain"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
             },
         });
+        var scrape = metrics.Operations![HttpMethod.Get];
+        scrape.Description = "Open only where Metrics:RequireKey is false (and only on Metrics:Port where that is set).";
+        ResponseDocumentation.RequireKey(scrape, document, [Roles.Operator]);
+        document.Paths["/metrics"] = metrics;
     }
 
     private static void Health(OpenApiDocument document, string path, string name, string summary)
@@ -61,11 +66,14 @@ public static class OperationalEndpointsDocument
             Description = description,
             Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(HealthSchema, document) } },
         };
-        document.Paths[path] = Get(document, "Health", name, summary, new OpenApiResponses
+        var probe = Get(document, "Health", name, summary, new OpenApiResponses
         {
             ["200"] = Report("Healthy or degraded."),
             ["503"] = Report("Unhealthy: a check failed."),
         });
+        probe.Operations![HttpMethod.Get].Description =
+            "Needs no API key. Without one each check gives its status only; a key with the operator, policy or auditor role also gets its description and data.";
+        document.Paths[path] = probe;
     }
 
     private static OpenApiPathItem Get(OpenApiDocument document, string tag, string name, string summary, OpenApiResponses responses) => new()

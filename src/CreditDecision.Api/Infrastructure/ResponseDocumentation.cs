@@ -8,8 +8,8 @@ using Microsoft.OpenApi;
 namespace CreditDecision.Api.Infrastructure;
 
 /// <summary>
-/// What each operation's metadata says beyond its typed results: the API key it needs and the 401 and 403 problems
-/// that follow, and the NDJSON and HTML forms of a body or response.
+/// What each operation's metadata says beyond its typed results: the API key it needs and the 401, 403 and 429
+/// problems that follow, and the NDJSON and HTML forms of a body or response.
 /// </summary>
 public static class ResponseDocumentation
 {
@@ -29,7 +29,13 @@ public static class ResponseDocumentation
     private static void DocumentSecurity(OpenApiOperation operation, OpenApiDocument document, IList<object> metadata)
     {
         if (metadata.OfType<IAllowAnonymous>().Any()) return;
-        var roles = RequiredRoles(metadata);
+        RequireKey(operation, document, RequiredRoles(metadata));
+    }
+
+    /// <summary>An operation that needs an API key: its security requirement, and the problems a key can meet before the handler runs.</summary>
+    /// <param name="roles">The roles it accepts; null when any valid key will do.</param>
+    public static void RequireKey(OpenApiOperation operation, OpenApiDocument document, IReadOnlyList<string>? roles)
+    {
         if (roles is not null)
         {
             operation.Description = $"{operation.Description}\n\nRequires an API key with the role {string.Join(" or ", roles)}.".TrimStart();
@@ -38,6 +44,9 @@ public static class ResponseDocumentation
         operation.Responses ??= [];
         operation.Responses["401"] = Problem(document, $"No API key, an unknown key, or more than one {ApiKeyAuthenticationHandler.HeaderName} header.");
         if (roles is not null) operation.Responses["403"] = Problem(document, "The API key does not hold a role this operation accepts; requiredRoles lists them.");
+        operation.Responses["429"] = Problem(document,
+            "Too many requests with an API key from this address (RateLimiting:ApiKeyRequestsPerSecond), or for a scan of the whole log too many " +
+            "running at once; Retry-After says when to try again.");
     }
 
     /// <summary>

@@ -121,6 +121,7 @@ public static class RateLimits
             },
         };
         problem.Status = StatusCodes.Status429TooManyRequests;
+        problem.Type = "https://tools.ietf.org/html/rfc6585#section-4";
         await context.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem });
     }
