@@ -133,6 +133,7 @@ public static partial class CommandLine
         var application = JsonSerializer.Deserialize<LoanApplication>(File.ReadAllBytes(applicationPath), ContractJson.Options)
             ?? throw new JsonException("the file holds no application");
         var invalid = ApplicationValidator.Validate(application);
+        if (invalid.Count == 0) invalid = ApplicationValidator.ValidateGrades(application, MonitoringPipeline.Grades(snapshot));
         if (invalid.Count > 0)
         {
             foreach (var (field, messages) in invalid) errors.WriteLine($"{applicationPath}: {field} {string.Join(", ", messages)}");

@@ -82,7 +82,7 @@ public class DecideTests(SharedApplication shared) : IClassFixture<SharedApplica
         var rulesets = decision.GetProperty("rulesets").EnumerateArray().ToList();
         var trace = decision.GetProperty("trace").EnumerateArray().ToList();
 
-        Assert.Equal(["rating", "approval", "limit", "pricing", "early-warning"], trace.Select(t => t.GetProperty("stage").GetString()));
+        Assert.Equal(["rating", "approval", "limit", "authority", "pricing", "early-warning"], trace.Select(t => t.GetProperty("stage").GetString()));
         Assert.Equal(rulesets.Select(r => r.GetProperty("version").GetString()), trace.Select(t => t.GetProperty("version").GetString()));
         Assert.All(rulesets, r => Assert.Matches("^[0-9a-f]{64}$", r.GetProperty("version").GetString()));
         Assert.All(trace, t => Assert.NotEqual(0, t.GetProperty("rules").GetArrayLength()));

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace CreditDecision.Api.Tests;
 
@@ -31,11 +32,24 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
     /// <summary>The limit stage's reason for caps that leave less than its minimum amount.</summary>
     private static readonly JsonElement BelowMinimum = RuleFile("limit").GetProperty("Settings").GetProperty("BelowMinimum");
 
+    /// <summary>The authority stage's reason for a credit above automatic authority.</summary>
+    private static readonly JsonElement AuthorityReferral = RuleFile("authority").GetProperty("Settings").GetProperty("Referral");
+
+    private const string NoGuarantor = "request.guarantors=[]";
+    private const string Unsecured = "request.collateralType=none";
+    private const string NoCollateralValue = "request.collateralValue=0";
+
+    private static string Guarantee(decimal amount, string type = "professional-guarantee-company", bool relatedParty = false) =>
+        $$"""request.guarantors=[{"type":"{{type}}","relatedParty":{{(relatedParty ? "true" : "false")}},"amount":{{amount.ToString(CultureInfo.InvariantCulture)}}}]""";
+
     private readonly HttpClient _client = shared.Client;
 
     // ---------------------------------------------------------------- approval
 
-    /// <summary>Every reason code: one row per approval rule, plus the limit stage's below-minimum referral.</summary>
+    /// <summary>
+    /// Every reason code: one row per approval rule, plus the limit stage's below-minimum referral and the authority
+    /// stage's referral.
+    /// </summary>
     public static TheoryData<string, string, string, string[]> ReasonCases => new()
     {
         { "KO_TAX_ARREARS", "decline", Healthy, ["applicant.taxArrears=50000"] },
@@ -56,7 +70,8 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
         { "REF_SHORT_TRADING_HISTORY", "refer", Healthy, ["applicant.yearsInBusiness=1.5"] },
         // 16 whole months before the evaluation date 2026-11-20.
         { "REF_STALE_FINANCIAL_STATEMENTS", "refer", Healthy, ["applicant.financialStatementsDate=2025-06-30"] },
-        { "REF_ABOVE_BRANCH_AUTHORITY", "refer", Healthy, ["request.amount=5500000"] },
+        // 3.0m approved on 6.0m already owed: 9.0m of exposure is above the 8.0m automatic authority for AA, secured.
+        { "REF_ABOVE_AUTOMATIC_AUTHORITY", "refer", Healthy, ["applicant.existingExposure=6000000"] },
         // 8.0m existing + 3.0m requested.
         { "REF_ABOVE_INCLUSIVE_CEILING", "refer", Healthy, ["applicant.existingExposure=8000000"] },
         { "REF_RECENT_30DPD", "refer", Healthy, ["applicant.maxDaysPastDueLast24m=45"] },
@@ -68,13 +83,11 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
         { "REF_HIGH_LEVERAGE", "refer", Healthy, ["applicant.totalLiabilities=16800000"] },
         // 695 - 76 = 619 points: grade B.
         { "REF_WEAK_GRADE", "refer", Healthy, [NetLoss, FiveOverdue] },
-        {
-            "REF_UNSECURED_ABOVE_THRESHOLD", "refer", Healthy,
-            ["request.collateralType=none", "request.collateralValue=0", "request.hasGuarantor=false", "request.guaranteeAmount=0"]
-        },
+        // 1.2m unsecured: above the 1.0m referral threshold, and with 1.5m owed within the 3.0m automatic authority for AA.
+        { "REF_UNSECURED_ABOVE_THRESHOLD", "refer", Healthy, [Unsecured, NoCollateralValue, NoGuarantor, "request.amount=1200000"] },
         { "REF_TAX_RATING_C", "refer", Healthy, ["applicant.taxCreditRating=C"] },
         // Guarantee-only loan: the 30,000 guarantee caps the limit below the 50,000 minimum.
-        { "REF_LIMIT_BELOW_MINIMUM", "refer", Healthy, ["request.collateralType=none", "request.collateralValue=0", "request.guaranteeAmount=30000"] },
+        { "REF_LIMIT_BELOW_MINIMUM", "refer", Healthy, [Unsecured, NoCollateralValue, Guarantee(30000)] },
         // Concentration, against the shipped book: construction and Suzhou stand at their share limits, and the
         // ruitai group at 118 million of its 120 million limit.
         { "REF_INDUSTRY_CONCENTRATION", "refer", Healthy, ["applicant.industry=construction"] },
@@ -90,20 +103,25 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
         var decision = await Decide(sample, changes);
         var reasons = decision.GetProperty("reasons").EnumerateArray().ToList();
 
-        // Every row isolates its rule: no other reason co-fires.
-        Assert.Equal([code], reasons.Select(r => r.GetProperty("code").GetString()));
+        // Every row isolates its rule: no other reason co-fires, except that a credit above automatic authority (a
+        // weak grade, a group's or a large borrower's exposure) is also referred to the level that may approve it, last.
+        var authority = AuthorityReferral.GetProperty("ReasonCode").GetString();
+        var codes = reasons.Select(r => r.GetProperty("code").GetString()).ToList();
+        if (code != authority && codes.Count > 1 && codes[^1] == authority) codes.RemoveAt(codes.Count - 1);
+        Assert.Equal([code], codes);
         Assert.Equal(effect, reasons[0].GetProperty("effect").GetString());
         var implied = reasons.Any(r => r.GetProperty("effect").GetString() == "decline") ? "decline" : "refer";
         Assert.Equal(implied, decision.GetProperty("outcome").GetString());
     }
 
     [Fact]
-    public void Reason_cases_cover_every_enabled_approval_rule_and_the_limit_minimum()
+    public void Reason_cases_cover_every_enabled_approval_rule_the_limit_minimum_and_the_authority_referral()
     {
         var ruleCodes = RuleFile("approval").GetProperty("Rules").EnumerateArray()
             .Where(rule => !rule.TryGetProperty("Enabled", out var enabled) || enabled.GetBoolean())
             .Select(rule => rule.GetProperty("Properties").GetProperty("ReasonCode").GetString()!)
             .Append(BelowMinimum.GetProperty("ReasonCode").GetString()!)
+            .Append(AuthorityReferral.GetProperty("ReasonCode").GetString()!)
             .ToHashSet();
         var tableCodes = ReasonCases.Select(row => (string)row[0]).ToHashSet();
 
@@ -121,10 +139,10 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
     [Fact]
     public async Task Knock_out_with_referral_declines_and_lists_the_knock_out_first()
     {
-        var decision = await Decide(Healthy, "request.amount=5500000", "applicant.taxArrears=50000");
+        var decision = await Decide(Healthy, "applicant.legalDisputes=1", "applicant.taxArrears=50000");
         Assert.Equal("decline", decision.GetProperty("outcome").GetString());
         Assert.Equal(
-            ["KO_TAX_ARREARS", "REF_ABOVE_BRANCH_AUTHORITY"],
+            ["KO_TAX_ARREARS", "REF_LEGAL_DISPUTE"],
             decision.GetProperty("reasons").EnumerateArray().Select(r => r.GetProperty("code").GetString()));
     }
 
@@ -139,11 +157,8 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
         { "debt-service-capacity", ["request.termMonths=36", "applicant.existingAnnualDebtService=2000000"] },
         // 60 % of 3,123,456 + the 1.0m guarantee = 2,874,073.60.
         { "collateral-coverage", ["request.collateralValue=3123456"] },
-        { "guarantee-coverage", ["request.collateralType=none", "request.collateralValue=0", "request.guaranteeAmount=2345678"] },
-        {
-            "unsecured-maximum",
-            ["request.collateralType=none", "request.collateralValue=0", "request.hasGuarantor=false", "request.guaranteeAmount=0", "request.amount=2500000"]
-        },
+        { "guarantee-coverage", [Unsecured, NoCollateralValue, Guarantee(2345678)] },
+        { "unsecured-maximum", [Unsecured, NoCollateralValue, NoGuarantor, "request.amount=2500000"] },
         // Revolving lines stop at 5.0m; enough collateral so that coverage (8.2m) does not bind first.
         { "product-maximum", ["request.product=revolving-credit-line", "request.amount=6000000", "request.collateralValue=12000000"] },
         // 10.0m ceiling - 7,654,321 already owed = 2,345,679.
@@ -176,7 +191,7 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
     [Fact]
     public async Task Limit_below_the_minimum_amount_is_referred_with_the_computed_amount()
     {
-        var decision = await Decide(Healthy, "request.collateralType=none", "request.collateralValue=0", "request.guaranteeAmount=30000");
+        var decision = await Decide(Healthy, Unsecured, NoCollateralValue, Guarantee(30000));
         var limit = decision.GetProperty("limit");
         var minimum = RuleFile("limit").GetProperty("Settings").GetProperty("MinimumAmount").GetDecimal();
 
@@ -253,7 +268,7 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
         var decision = await Decide(
             Healthy,
             "applicant.yearsInBusiness=12", "applicant.creditScore=780",
-            "request.collateralType=cash-deposit", "request.collateralValue=3000000", "request.guaranteeAmount=1500000");
+            "request.collateralType=cash-deposit", "request.collateralValue=3000000", Guarantee(1500000));
         var rate = decision.GetProperty("pricing").GetProperty("annualRate").GetDecimal();
         var floor = Value(TracedRule(decision, "pricing", "RateFloor"));
 
@@ -334,6 +349,7 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
     private static object Parse(string text) =>
         decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number
         : bool.TryParse(text, out var flag) ? flag
+        : text.StartsWith('[') || text.StartsWith('{') ? JsonNode.Parse(text)!
         : text;
 
     private static JsonElement RuleFile(string name)
@@ -386,7 +402,7 @@ public class StagePathTests(SharedApplication shared) : IClassFixture<SharedAppl
     private static void AssertScoreIsBasePointsPlusFiredPoints(JsonElement decision)
     {
         var basePoints = RuleFile("rating").GetProperty("Settings").GetProperty("BasePoints").GetDecimal();
-        var firedPoints = TraceRules(decision, "rating").Where(Fired).Sum(Value);
+        var firedPoints = TraceRules(decision, "rating").Where(r => Fired(r) && r.TryGetProperty("value", out _)).Sum(Value);
         Assert.Equal(basePoints + firedPoints, decision.GetProperty("rating").GetProperty("score").GetDecimal());
     }
 }

@@ -40,8 +40,9 @@ public class RuleCasesTests
         var result = RulesDirectoryLoader.Load(rules.Path, TimeProvider.System);
 
         Assert.Null(result.Snapshot);
-        var error = Assert.Single(result.Errors, e => e.Message.Contains("KO_TAX_ARREARS", StringComparison.Ordinal));
+        var error = Assert.Single(result.Errors, e => e.Message.Contains("'Tax arrears of CNY 50,000 decline'", StringComparison.Ordinal));
         Assert.EndsWith("approval.cases.json", error.File);
+        Assert.Contains("KO_TAX_ARREARS", error.Message);
         Assert.Contains("fails", error.Message);
     }
 }

@@ -12,6 +12,12 @@ public static class ApplicationValidator
     /// <summary>Largest money amount accepted (10 trillion): keeps every product of two amounts exact in decimal.</summary>
     public const decimal MaxAmount = 10_000_000_000_000m;
 
+    /// <summary>Longest turnover period accepted for one working-capital component: ten years of days.</summary>
+    public const decimal MaxCycleDays = 3650m;
+
+    /// <summary>Most guarantors one application may list.</summary>
+    public const int MaxGuarantors = 10;
+
     public static IReadOnlyDictionary<string, string[]> Validate(LoanApplication application)
     {
         var errors = new FieldErrors();
@@ -57,6 +63,30 @@ public static class ApplicationValidator
         errors.Range(p + "legalDisputes", a.LegalDisputes, 0, 10_000);
         errors.Range(p + "existingExposure", a.ExistingExposure, 0m, MaxAmount);
         errors.Range(p + "relatedPartyGuarantees", a.RelatedPartyGuarantees, 0m, MaxAmount);
+        errors.Required(p + "sizeStandardIndustry", a.SizeStandardIndustry);
+        if (errors.Range(p + "currentDaysPastDue", a.CurrentDaysPastDue, 0, 10_000) && a.CurrentDaysPastDue > a.MaxDaysPastDueLast24m)
+        {
+            errors.Add(p + "currentDaysPastDue", "must not be above maxDaysPastDueLast24m, which includes today");
+        }
+        errors.Range(p + "taxVerifiedRevenue", a.TaxVerifiedRevenue, 0m, MaxAmount);
+        errors.Required(p + "dishonestJudgementDebtor", a.DishonestJudgementDebtor);
+        errors.Required(p + "sanctionsScreening", a.SanctionsScreening);
+        errors.Required(p + "environmentalRestriction", a.EnvironmentalRestriction);
+        if (errors.Required(p + "workingCapital", a.WorkingCapital)) ValidateWorkingCapital(errors, a.WorkingCapital!);
+    }
+
+    private static void ValidateWorkingCapital(FieldErrors errors, WorkingCapitalData w)
+    {
+        const string p = "applicant.workingCapital.";
+        errors.Range(p + "inventoryDays", w.InventoryDays, 0m, MaxCycleDays);
+        errors.Range(p + "receivableDays", w.ReceivableDays, 0m, MaxCycleDays);
+        errors.Range(p + "payableDays", w.PayableDays, 0m, MaxCycleDays);
+        errors.Range(p + "prepaymentDays", w.PrepaymentDays, 0m, MaxCycleDays);
+        errors.Range(p + "advanceReceiptDays", w.AdvanceReceiptDays, 0m, MaxCycleDays);
+        errors.Range(p + "expectedRevenueGrowth", w.ExpectedRevenueGrowth, -1m, 100m);
+        errors.Range(p + "ownFunds", w.OwnFunds, 0m, MaxAmount);
+        errors.Range(p + "existingWorkingCapitalCredit", w.ExistingWorkingCapitalCredit, 0m, MaxAmount);
+        errors.Range(p + "otherSources", w.OtherSources, 0m, MaxAmount);
     }
 
     private static void ValidateRequest(FieldErrors errors, LoanRequestData r)
@@ -74,11 +104,41 @@ public static class ApplicationValidator
             if (r.CollateralType is not null and not CollateralType.None && r.CollateralValue == 0m)
                 errors.Add(p + "collateralValue", "must be above 0 when collateral is offered");
         }
-        errors.Required(p + "hasGuarantor", r.HasGuarantor);
-        if (r.GuaranteeAmount is not null && errors.Range(p + "guaranteeAmount", r.GuaranteeAmount, 0m, MaxAmount)
-            && r.HasGuarantor == false && r.GuaranteeAmount > 0m)
+        if (errors.Required(p + "guarantors", r.Guarantors))
         {
-            errors.Add(p + "guaranteeAmount", "must be 0 when hasGuarantor is false");
+            if (r.Guarantors!.Count > MaxGuarantors) errors.Add(p + "guarantors", $"must list at most {MaxGuarantors} guarantors");
+            for (var i = 0; i < r.Guarantors.Count && i < MaxGuarantors; i++) ValidateGuarantor(errors, $"{p}guarantors[{i}].", r.Guarantors[i]);
         }
+        if (r.UnconditionallyCancellable == true && r.Product is not null and not Product.RevolvingCreditLine)
+        {
+            errors.Add(p + "unconditionallyCancellable", "applies only to a revolving-credit-line; leave it out for other products");
+        }
+    }
+
+    private static void ValidateGuarantor(FieldErrors errors, string p, GuarantorData? g)
+    {
+        if (!errors.Required(p.TrimEnd('.'), g)) return;
+        errors.Required(p + "type", g!.Type);
+        errors.Required(p + "relatedParty", g.RelatedParty);
+        errors.Range(p + "amount", g.Amount, 0.01m, MaxAmount);
+        if (g.Grade is not null) errors.Text(p + "grade", g.Grade, 16);
+    }
+
+    /// <summary>
+    /// Checks what only the live rules can tell: every guarantor grade must be a grade of the rating ruleset's master
+    /// scale. Run after <see cref="Validate"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> ValidateGrades(LoanApplication application, IReadOnlyList<string> grades)
+    {
+        var errors = new FieldErrors();
+        var guarantors = application.Request?.Guarantors ?? [];
+        for (var i = 0; i < guarantors.Count; i++)
+        {
+            if (guarantors[i]?.Grade is { } grade && !grades.Contains(grade))
+            {
+                errors.Add($"request.guarantors[{i}].grade", $"must be a grade of the master scale: {string.Join(", ", grades)}");
+            }
+        }
+        return errors.ToDictionary();
     }
 }

@@ -54,6 +54,10 @@ public sealed record CaseExpectation
     public decimal? AnnualRate { get; init; }
     public decimal? Lgd { get; init; }
     public decimal? RiskWeight { get; init; }
+    public decimal? Ead { get; init; }
+    public decimal? RiskWeightedAssets { get; init; }
+    public string? AuthorityLevel { get; init; }
+    public string? EnterpriseSize { get; init; }
     public string? WarningLevel { get; init; }
 
     /// <summary>The warning codes, exactly and in order.</summary>
@@ -228,6 +232,7 @@ public static class RuleCaseRunner
         var (application, readError) = Input<LoanApplication>(baseApplication, @case);
         if (readError is not null) return new CaseResult(path, ruleset.Name, @case.Name!, [readError], fired);
         var invalid = ApplicationValidator.Validate(application!);
+        if (invalid.Count == 0) invalid = ApplicationValidator.ValidateGrades(application!, MonitoringPipeline.Grades(snapshot));
         if (invalid.Count > 0)
         {
             return new CaseResult(path, ruleset.Name, @case.Name!,
@@ -255,6 +260,10 @@ public static class RuleCaseRunner
         Compare(differences, "AnnualRate", expect.AnnualRate, decision.Pricing.AnnualRate);
         Compare(differences, "Lgd", expect.Lgd, decision.Pricing.Lgd);
         Compare(differences, "RiskWeight", expect.RiskWeight, decision.Pricing.RiskWeight);
+        Compare(differences, "Ead", expect.Ead, decision.Pricing.Ead);
+        Compare(differences, "RiskWeightedAssets", expect.RiskWeightedAssets, decision.Pricing.RiskWeightedAssets);
+        Compare(differences, "AuthorityLevel", expect.AuthorityLevel, decision.AuthorityLevel);
+        Compare(differences, "EnterpriseSize", expect.EnterpriseSize, decision.EnterpriseSize);
         Compare(differences, "WarningLevel", expect.WarningLevel, decision.WarningLevel);
         Compare(differences, "WarningCodes", Join(expect.WarningCodes), Join(decision.Warnings.Select(w => w.Code)));
         foreach (var rule in expect.Fired ?? []) CheckFired(differences, fired, rule, expected: true);

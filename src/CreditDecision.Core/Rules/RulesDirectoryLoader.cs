@@ -60,6 +60,7 @@ public static class RulesDirectoryLoader
             errors.Add(new RuleError(directory, duplicate.Key, null, null,
                 $"WorkflowName '{duplicate.Key}' is used by more than one file: {string.Join(", ", duplicate.Select(r => Path.GetFileName(r.SourceFile)))}"));
         }
+        foreach (var ruleset in rulesets) errors.AddRange(CurrentFormat.Check(ruleset));
         var stagesWithFileErrors = errors.Count > 0;
         foreach (var missing in Stages.All.Where(s => rulesets.All(r => r.Stage != s)))
         {
@@ -102,4 +103,22 @@ public static class RulesDirectoryLoader
 public sealed record LoadResult(RulesetSnapshot? Snapshot, IReadOnlyList<RuleError> Errors)
 {
     public static LoadResult Failed(params IReadOnlyList<RuleError> errors) => new(null, errors);
+}
+
+/// <summary>
+/// Forms that files written before a change of the format may still hold, and that archived versions keep so that
+/// their decisions replay, but that a new version may not use. Checked when a folder is loaded, not when an archived
+/// version is compiled for a replay.
+/// </summary>
+internal static class CurrentFormat
+{
+    public static IEnumerable<RuleError> Check(CompiledRuleset ruleset)
+    {
+        if (ruleset.Stage == Stage.Rating && ruleset.Settings.Grades is { Length: > 0 } grades
+            && grades[ruleset.Settings.ScoredGradeCount - 1] is { MinScore: not null } open)
+        {
+            yield return new RuleError(ruleset.SourceFile, ruleset.Name, null, null,
+                $"Settings.Grades: '{open.Grade}' is the last scored grade and takes every lower score; remove its MinScore so that the file says so");
+        }
+    }
 }

@@ -49,7 +49,7 @@ public static partial class RulesetCompiler
 
     internal static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "applicant", "loan", "rating", "approval", "limit", "concentration", "review", "true", "false", "null", "in", "it", "new",
+        "applicant", "loan", "rating", "approval", "limit", "concentration", "guarantees", "review", "true", "false", "null", "in", "it", "new",
         "iif", "np", "Math", "Finance", "and", "or", "not",
     };
 
@@ -130,6 +130,7 @@ public static partial class RulesetCompiler
             _literals = CompileParameters();
             var settings = StageSettingsReader.Read(stage, file.Settings, message => Error(null, null, message));
             var rules = CompileRules(stage);
+            CheckRulesAgainstSettings(stage, settings, rules);
             if (_errors.Count > 0) return CompilationResult.Failed(_errors);
 
             var workflow = new Workflow
@@ -220,6 +221,26 @@ public static partial class RulesetCompiler
                 Error(null, null, "every rule is disabled; a ruleset needs at least one enabled rule");
             }
             return compiled;
+        }
+
+        /// <summary>What a rule's Properties name must exist in the ruleset's Settings.</summary>
+        private void CheckRulesAgainstSettings(Stage stage, StageSettings settings, List<CompiledRule> rules)
+        {
+            if (stage == Stage.Rating && settings.DefaultGrade is null)
+            {
+                foreach (var rule in rules.Where(r => r.Spec.DefaultTrigger))
+                {
+                    Error(rule.Name, null, "is a default trigger, but Settings.Grades has no default grade (\"Default\": true) for it to assign");
+                }
+            }
+            if (stage == Stage.Authority)
+            {
+                if (settings.AuthorityReferral is { Effect: not "refer" }) Error(null, null, "Settings.Referral.Effect must be refer: a credit above automatic authority goes to a person");
+                foreach (var rule in rules.Where(r => r.Spec.AuthorityLevel is { } level && !settings.AuthorityLevels.Contains(level)))
+                {
+                    Error(rule.Name, null, $"Properties.Level '{rule.Spec.AuthorityLevel}' is not one of Settings.Levels: {string.Join(", ", settings.AuthorityLevels)}");
+                }
+            }
         }
 
         private Func<DecisionFacts, decimal>? CompileOutput(Stage stage, string rule, string? output)
