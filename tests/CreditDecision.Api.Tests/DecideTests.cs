@@ -68,10 +68,10 @@ public class DecideTests(SharedApplication shared) : IClassFixture<SharedApplica
     }
 
     [Fact]
-    public async Task Large_request_is_capped_by_revenue_share()
+    public async Task Large_request_is_capped_by_its_working_capital_need()
     {
         var limit = (await DecideSample("large-request")).GetProperty("limit");
-        Assert.Equal("revenue-share", limit.GetProperty("bindingCap").GetString());
+        Assert.Equal("working-capital-need", limit.GetProperty("bindingCap").GetString());
         Assert.True(limit.GetProperty("approvedAmount").GetDecimal() < limit.GetProperty("requestedAmount").GetDecimal());
     }
 

@@ -68,11 +68,11 @@ public class ShippedRulesTests
     }
 
     [Fact]
-    public async Task Large_request_is_capped_by_revenue()
+    public async Task Large_request_is_capped_by_its_working_capital_need()
     {
         var decision = await Decide("large-request");
         Assert.NotEqual("decline", decision.Outcome);
-        Assert.Equal("revenue-share", decision.Limit.BindingCap);
+        Assert.Equal("working-capital-need", decision.Limit.BindingCap);
         Assert.True(decision.Limit.ApprovedAmount < decision.Limit.RequestedAmount);
     }
 }

@@ -167,8 +167,8 @@ public static class FactsBuilder
         if (policy is null) return 0m;
         var amount = r.Amount!.Value;
         return policy.InterestOnlyProducts.Contains(ContractJson.WireName(r.Product!.Value))
-            ? decimal.Round(amount * policy.StressRate, 2, MidpointRounding.ToEven)
-            : decimal.Round(Finance.AnnualPayment(amount, policy.StressRate, r.TermMonths!.Value), 2, MidpointRounding.ToEven);
+            ? amount * policy.StressRate
+            : Finance.AnnualPayment(amount, policy.StressRate, r.TermMonths!.Value);
     }
 
     private static ConcentrationFacts Concentration(ApplicantFacts applicant, decimal amount, PortfolioSnapshot portfolio)

@@ -26,7 +26,10 @@ public sealed class LoanFacts
     /// </summary>
     public required decimal StressedAnnualDebtService { get; init; }
 
-    /// <summary>EBITDA over existing annual debt service plus <see cref="StressedAnnualDebtService"/>; 0 when EBITDA is not positive.</summary>
+    /// <summary>
+    /// EBITDA over existing annual debt service plus <see cref="StressedAnnualDebtService"/>, at most 99 (99 when there
+    /// is no debt service at all and EBITDA is positive); negative when EBITDA is.
+    /// </summary>
     public required decimal ProFormaDebtServiceCoverage { get; init; }
 
     /// <summary>Amount over collateral value; 99 when there is no collateral.</summary>
