@@ -101,9 +101,11 @@ public static partial class CommandLine
             foreach (var difference in result.Differences) output.WriteLine($"        {difference}");
         }
         foreach (var error in fileErrors) output.WriteLine(EditorLine(error));
+        var gaps = RuleCaseRunner.Gaps(snapshot, results).ToList();
+        foreach (var gap in gaps) output.WriteLine(EditorLine(gap));
         var failed = results.Count(r => !r.Passed);
-        output.WriteLine($"{results.Count - failed} passed, {failed} failed");
-        return failed > 0 || fileErrors.Count > 0 ? 1 : 0;
+        output.WriteLine($"{results.Count - failed} passed, {failed} failed{(gaps.Count > 0 ? $", {gaps.Count} untested (rules that never fire or stay silent, caps and rate limits that never bind)" : "")}");
+        return failed > 0 || fileErrors.Count > 0 || gaps.Count > 0 ? 1 : 0;
     }
 
     private static int Diff(string before, string after, TextWriter output)

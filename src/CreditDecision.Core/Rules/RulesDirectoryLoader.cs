@@ -8,7 +8,10 @@ public static class RulesDirectoryLoader
 {
     public const string CasesSuffix = ".cases.json";
 
-    /// <summary>Compiles the folder and runs its cases: the full check a version passes before it goes live.</summary>
+    /// <summary>
+    /// Compiles the folder and runs its cases: the full check a version passes before it goes live, including that the
+    /// cases make every rule fire and stay silent and every cap and rate limit bind.
+    /// </summary>
     public static LoadResult Load(string directory, TimeProvider clock)
     {
         var (compiled, caseFailures) = LoadCandidate(directory, clock);
@@ -17,14 +20,15 @@ public static class RulesDirectoryLoader
 
     /// <summary>
     /// Compiles a folder and runs its cases without requiring them to pass: a draft policy is backtested before its
-    /// cases are brought up to date, and the cases it breaks are part of what a risk committee reviews.
+    /// cases are brought up to date, and the cases it breaks (or the rules, caps and rate limits they no longer
+    /// exercise) are part of what a risk committee reviews.
     /// </summary>
     public static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) LoadCandidate(string directory, TimeProvider clock)
     {
         var compiled = Compile(directory, clock);
         if (compiled.Snapshot is not { } snapshot) return (compiled, []);
         var (results, fileErrors) = RuleCaseRunner.Run(snapshot);
-        return (compiled, [.. fileErrors, .. RuleCaseRunner.Failures(results)]);
+        return (compiled, [.. fileErrors, .. RuleCaseRunner.Failures(results), .. RuleCaseRunner.Gaps(snapshot, results)]);
     }
 
     /// <summary>Compiles every rule file of the folder into a candidate snapshot, without running the cases.</summary>
