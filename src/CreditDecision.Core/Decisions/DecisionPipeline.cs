@@ -47,7 +47,8 @@ public static class DecisionPipeline
         (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
         Done(Stage.Limit);
         string? authorityLevel = null;
-        if (snapshot.ByStage.TryGetValue(Stage.Authority, out var authority))
+        var authority = snapshot.Find(Stage.Authority);
+        if (authority is not null)
         {
             authorityLevel = Authorise(authority, facts, trace);
             (outcome, reasons) = ReferAbove(authority.Settings.AuthorityLevels[0] != authorityLevel, authority.Settings.AuthorityReferral!,
@@ -104,14 +105,9 @@ public static class DecisionPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            if (rule.Spec.DefaultTrigger)
-            {
-                inDefault |= fired[i];
-                rules[i] = new RuleTrace(rule.Name, fired[i]);
-                continue;
-            }
-            if (fired[i]) score += rule.Spec.Points;
-            rules[i] = new RuleTrace(rule.Name, fired[i], fired[i] ? rule.Spec.Points : null);
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
+            if (rule.Spec.DefaultTrigger) inDefault |= fired[i];
+            else if (fired[i]) score += rule.Spec.Points;
         }
         trace.Add(Trace(ruleset, rules));
 
@@ -142,7 +138,7 @@ public static class DecisionPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var spec = ruleset.Rules[i].Spec;
-            rules[i] = new RuleTrace(ruleset.Rules[i].Name, fired[i], Code: fired[i] ? spec.Code : null);
+            rules[i] = fired[i] ? ruleset.Rules[i].Fired : ruleset.Rules[i].Silent;
             if (!fired[i]) continue;
             var reason = new DecisionReason(spec.Code!, spec.Effect!, spec.Message!, ruleset.Name, ruleset.Rules[i].Name);
             (spec.Effect == Decline ? declines : refers).Add(reason);
@@ -168,7 +164,7 @@ public static class DecisionPipeline
             var rule = ruleset.Rules[i];
             if (!fired[i])
             {
-                rules[i] = new RuleTrace(rule.Name, false);
+                rules[i] = rule.Silent;
                 continue;
             }
             var amount = Math.Max(0m, Output(ruleset, rule, facts));
@@ -235,7 +231,7 @@ public static class DecisionPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.AuthorityLevel : null);
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
             if (fired[i]) highest = Math.Max(highest, levels.IndexOf(rule.Spec.AuthorityLevel!));
         }
         trace.Add(Trace(ruleset, rules));
@@ -277,7 +273,7 @@ public static class DecisionPipeline
             var rule = ruleset.Rules[i];
             if (!fired[i])
             {
-                rules[i] = new RuleTrace(rule.Name, false);
+                rules[i] = rule.Silent;
                 continue;
             }
             var value = Output(ruleset, rule, facts);
@@ -327,7 +323,7 @@ public static class DecisionPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.Code : null);
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
             if (!fired[i]) continue;
             warnings.Add(new WarningSignal(rule.Spec.Code!, LevelName(rule.Spec.Level), rule.Spec.Message!, rule.Name));
             if (rule.Spec.Level > level) level = rule.Spec.Level;

@@ -89,7 +89,7 @@ public static class FactsBuilder
             CollateralType = ContractJson.WireName(r.CollateralType!.Value),
             CollateralValue = r.CollateralValue!.Value,
             HasGuarantor = guarantors.Count > 0,
-            GuaranteeAmount = guarantors.Sum(g => g.Amount ?? 0m),
+            GuaranteeAmount = TotalAmount(guarantors),
             UnconditionallyCancellable = r.UnconditionallyCancellable ?? false,
             StressedAnnualDebtService = stressed,
             ProFormaDebtServiceCoverage = Ratio(a.Ebitda.Value, a.ExistingAnnualDebtService.Value + stressed),
@@ -117,13 +117,20 @@ public static class FactsBuilder
             total += amount;
             if (guarantor.RelatedParty == true) related += amount;
             if (recognition is null || guarantor.Type is not { } type) continue;
-            var factor = recognition.ByType[ContractJson.WireName(type)];
+            var factor = recognition.For(type);
             if (guarantor.RelatedParty != false) factor = Math.Min(factor, recognition.RelatedParty);
             var rank = GradeRank(grades, guarantor.Grade);
             if (rank > borrowerGradeRank || (rank == 0 && type == GuarantorType.Enterprise)) factor = Math.Min(factor, recognition.WeakerThanBorrower);
             recognised += amount * factor;
         }
         return new GuaranteeFacts { Count = guarantors.Count, Total = total, Recognised = recognised, RelatedParty = related };
+    }
+
+    private static decimal TotalAmount(IReadOnlyList<GuarantorData> guarantors)
+    {
+        var total = 0m;
+        foreach (var guarantor in guarantors) total += guarantor.Amount ?? 0m;
+        return total;
     }
 
     /// <summary>Position of a grade on the master scale, 1 = best; 0 for no grade (or one not on the scale).</summary>
@@ -140,7 +147,7 @@ public static class FactsBuilder
     private static string EnterpriseSize(SizeStandard? standard, ApplicantData a)
     {
         if (standard is null || a.SizeStandardIndustry is not { } item) return Unclassified;
-        var row = standard.ByIndustry[ContractJson.WireName(item)];
+        var row = standard.For(item);
         decimal employees = a.Employees!.Value, revenue = a.AnnualRevenue!.Value, assets = a.TotalAssets!.Value;
         return row.Large.IsMetBy(employees, revenue, assets) ? "large"
             : row.Medium.IsMetBy(employees, revenue, assets) ? "medium"
@@ -166,7 +173,7 @@ public static class FactsBuilder
     {
         if (policy is null) return 0m;
         var amount = r.Amount!.Value;
-        return policy.InterestOnlyProducts.Contains(ContractJson.WireName(r.Product!.Value))
+        return policy.InterestOnlyProducts.Contains(r.Product!.Value)
             ? amount * policy.StressRate
             : Finance.AnnualPayment(amount, policy.StressRate, r.TermMonths!.Value);
     }

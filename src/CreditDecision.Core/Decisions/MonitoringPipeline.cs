@@ -32,7 +32,7 @@ public static class MonitoringPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.Code : null);
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
             if (!fired[i]) continue;
             var spec = rule.Spec;
             signals.Add(new MonitoringSignal(spec.Code!, DecisionPipeline.LevelName(spec.Level), KebabCase.Of(spec.Action), spec.Downgrade, spec.Message!, rule.Name));

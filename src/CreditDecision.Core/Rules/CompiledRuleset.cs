@@ -50,6 +50,20 @@ public sealed class CompiledRule
 
     /// <summary>The compiled <c>Output</c> expression, for rules that produce a value when they fire.</summary>
     public Func<DecisionFacts, decimal>? Output { get; init; }
+
+    /// <summary>The trace of the rule when it does not fire: the same for every decision, so made once.</summary>
+    public RuleTrace Silent => _silent ??= new RuleTrace(Name, false);
+
+    /// <summary>
+    /// The trace of a rule whose firing always reports the same thing: a scorecard bin's points, a default trigger,
+    /// or a reason, warning or signal code or approval level. Limit and pricing rules report computed values instead.
+    /// </summary>
+    public RuleTrace Fired => _fired ??= new RuleTrace(
+        Name, true, Spec.Factor is not null ? Spec.Points : null, Spec.Code ?? Spec.AuthorityLevel);
+
+    // Built on first use; two threads racing build equal values, either of which may be kept.
+    private RuleTrace? _silent;
+    private RuleTrace? _fired;
 }
 
 /// <summary>The stage-specific fields a rule's <c>Properties</c> carry; which ones are required depends on the stage.</summary>
@@ -168,7 +182,11 @@ public sealed record StageSettings
 public sealed record GradeBand(string Grade, decimal? MinScore, decimal Pd, bool IsDefault = false);
 
 /// <summary>The national SME size standard: per industry item, the thresholds a large, medium and small enterprise meets.</summary>
-public sealed record SizeStandard(ImmutableDictionary<string, SizeThresholds> ByIndustry);
+/// <param name="ByIndustry">One row per <see cref="SizeStandardIndustry"/>, in the enum's order.</param>
+public sealed record SizeStandard(ImmutableArray<SizeThresholds> ByIndustry)
+{
+    public SizeThresholds For(SizeStandardIndustry industry) => ByIndustry[(int)industry];
+}
 
 /// <summary>
 /// One industry item of the size standard. An enterprise is large if it meets every <see cref="Large"/> threshold,
@@ -185,13 +203,17 @@ public sealed record SizeTest(decimal? Employees, decimal? Revenue, decimal? Tot
 }
 
 /// <summary>How a loan's debt service is stressed: the rate, and the products repaid from the working-capital cycle (interest only).</summary>
-public sealed record DebtServicePolicy(decimal StressRate, ImmutableArray<string> InterestOnlyProducts);
+public sealed record DebtServicePolicy(decimal StressRate, ImmutableArray<Product> InterestOnlyProducts);
 
 /// <summary>
 /// Recognition factors of guarantees: by guarantor type; a related party's guarantee, and that of a guarantor graded
 /// below the borrower (or an enterprise without a grade), take their own factor instead.
 /// </summary>
-public sealed record GuaranteeRecognition(ImmutableDictionary<string, decimal> ByType, decimal RelatedParty, decimal WeakerThanBorrower);
+/// <param name="ByType">One factor per <see cref="GuarantorType"/>, in the enum's order.</param>
+public sealed record GuaranteeRecognition(ImmutableArray<decimal> ByType, decimal RelatedParty, decimal WeakerThanBorrower)
+{
+    public decimal For(GuarantorType type) => ByType[(int)type];
+}
 
 /// <summary>From <see cref="Level"/> up, an origination warning refers an application that is not declined, with <see cref="Reason"/>.</summary>
 public sealed record WarningReferral(WarningLevel Level, RuleSpec Reason);

@@ -129,7 +129,9 @@ internal static class StageSettingsReader
         else if (industries is not null) error($"{scope}.Industries must be a list, one row per industry item");
         var missing = ContractJson.WireNamesOf<SizeStandardIndustry>().Where(i => !byIndustry.ContainsKey(i)).ToList();
         if (industries is { ValueKind: JsonValueKind.Array } && missing.Count > 0) error($"{scope}.Industries has no row for: {string.Join(", ", missing)}");
-        return reader.Finish() && missing.Count == 0 ? new SizeStandard(byIndustry.ToImmutableDictionary()) : null;
+        return reader.Finish() && missing.Count == 0
+            ? new SizeStandard([.. ContractJson.WireNamesOf<SizeStandardIndustry>().Select(industry => byIndustry[industry])])
+            : null;
     }
 
     private static SizeTest? ReadSizeTest(JsonElement? element, string scope, Action<string> error)
@@ -149,7 +151,9 @@ internal static class StageSettingsReader
         var rate = reader.Number("StressRate");
         if (rate is < 0m or > 1m) error($"{scope}.StressRate must be an annual rate between 0 and 1");
         var products = reader.TextList("InterestOnlyProducts", [.. ContractJson.WireNamesOf<Product>()]);
-        return reader.Finish() && rate is not null && products is not null ? new DebtServicePolicy(rate.Value, products.Value) : null;
+        return reader.Finish() && rate is not null && products is not null
+            ? new DebtServicePolicy(rate.Value, [.. Enum.GetValues<Product>().Where(p => products.Value.Contains(ContractJson.WireName(p)))])
+            : null;
     }
 
     private static GuaranteeRecognition? ReadGuaranteeRecognition(JsonElement element, Action<string> error)
@@ -171,7 +175,7 @@ internal static class StageSettingsReader
         var weaker = Factor(reader.Number("WeakerThanBorrower"), $"{scope}.WeakerThanBorrower", error);
         var complete = factors.Count == ContractJson.WireNamesOf<GuarantorType>().Count;
         return reader.Finish() && complete && related is not null && weaker is not null
-            ? new GuaranteeRecognition(factors.ToImmutableDictionary(), related.Value, weaker.Value)
+            ? new GuaranteeRecognition([.. ContractJson.WireNamesOf<GuarantorType>().Select(type => factors[type])], related.Value, weaker.Value)
             : null;
     }
 

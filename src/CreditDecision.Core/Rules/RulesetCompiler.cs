@@ -268,11 +268,12 @@ public static partial class RulesetCompiler
         private static Func<DecisionFacts, T> Compile<T>(Stage stage, Expression body)
         {
             var facts = Expression.Parameter(typeof(DecisionFacts), "facts");
-            var inputs = stage.Inputs();
+            var (hoisted, used) = CompiledForm.Of(body);
+            var inputs = stage.Inputs().Where(i => used.Contains(i.Parameter)).ToList();
             var block = Expression.Block(
                 inputs.Select(i => i.Parameter),
                 inputs.Select(i => (Expression)Expression.Assign(i.Parameter, Expression.Property(facts, i.FactsProperty)))
-                    .Append(body));
+                    .Append(hoisted));
             return Expression.Lambda<Func<DecisionFacts, T>>(block, facts).CompileFast();
         }
 
@@ -319,4 +320,35 @@ public sealed record CompilationResult(CompiledRuleset? Ruleset, IReadOnlyList<R
 {
     public static CompilationResult Succeeded(CompiledRuleset ruleset) => new(ruleset, []);
     public static CompilationResult Failed(params IReadOnlyList<RuleError> errors) => new(null, errors);
+}
+
+/// <summary>
+/// What a checked expression tree compiles to: a list literal (<c>x in ("a", "b")</c>, which the parser builds as a new
+/// array on every evaluation) becomes one array built at load and only read afterwards, and the rule inputs the
+/// expression reads are noted so that the delegate fetches only those. Evaluation gives the same result, without
+/// allocating.
+/// </summary>
+internal sealed class CompiledForm : ExpressionVisitor
+{
+    private readonly HashSet<ParameterExpression> _used = [];
+
+    public static (Expression Body, IReadOnlySet<ParameterExpression> Used) Of(Expression body)
+    {
+        var form = new CompiledForm();
+        return (form.Visit(body), form._used);
+    }
+
+    protected override Expression VisitParameter(ParameterExpression node)
+    {
+        _used.Add(node);
+        return node;
+    }
+
+    protected override Expression VisitNewArray(NewArrayExpression node)
+    {
+        if (node.NodeType != ExpressionType.NewArrayInit || !node.Expressions.All(e => e is ConstantExpression)) return base.VisitNewArray(node);
+        var array = Array.CreateInstance(node.Type.GetElementType()!, node.Expressions.Count);
+        for (var i = 0; i < node.Expressions.Count; i++) array.SetValue(((ConstantExpression)node.Expressions[i]).Value, i);
+        return Expression.Constant(array, node.Type);
+    }
 }
