@@ -19,8 +19,9 @@ public class StageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _rating = BenchmarkInputs.Rules()[Stage.Rating];
-        _facts = FactsBuilder.Build(BenchmarkInputs.Application("healthy-manufacturer"), BenchmarkInputs.Portfolio());
+        var rules = BenchmarkInputs.Rules();
+        _rating = rules[Stage.Rating];
+        _facts = FactsBuilder.Build(rules, BenchmarkInputs.Application("healthy-manufacturer"), BenchmarkInputs.Portfolio());
         var calls = CostliestRule.MostCallsAccepted(file => Compile(file).Ruleset is not null);
         _costliest = Compile(CostliestRule.ApprovalFile(calls)).Ruleset!.Rules.Single();
     }

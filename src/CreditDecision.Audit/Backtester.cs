@@ -81,7 +81,7 @@ public sealed class Backtester(IDecisionLog log, DecisionReplayer replayer)
             await Parallel.ForEachAsync(Enumerable.Range(0, batch.Count), cancellationToken, async (i, token) =>
             {
                 var recorded = JsonSerializer.Deserialize<DecisionResponse>(batch[i].ResponseJson, ContractJson.Options)!;
-                var application = JsonSerializer.Deserialize<LoanApplication>(batch[i].RequestJson, ContractJson.Options)!;
+                var application = StoredApplication.Read(batch[i].RequestJson);
                 var portfolio = await portfolios.GetOrAdd(recorded.Portfolio.Version, version => replayer.PortfolioAsync(version, token));
                 var again = DecisionPipeline.Evaluate(candidate, portfolio, application, recorded.DecisionId, recorded.DecidedAt);
                 var differences = DecisionComparison.Differences(batch[i].ResponseJson, JsonSerializer.SerializeToNode(again, ContractJson.Options));

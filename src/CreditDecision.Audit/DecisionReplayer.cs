@@ -77,7 +77,7 @@ public sealed class DecisionReplayer(
         DecisionRecord record, RulesetSnapshot snapshot, bool currentPortfolioToo, CancellationToken cancellationToken)
     {
         var stored = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options)!;
-        var application = JsonSerializer.Deserialize<LoanApplication>(record.RequestJson, ContractJson.Options)!;
+        var application = StoredApplication.Read(record.RequestJson);
         var portfolio = currentPortfolioToo ? currentPortfolio() : await PortfolioAsync(stored.Portfolio.Version, cancellationToken);
         var replayed = DecisionPipeline.Evaluate(snapshot, portfolio, application, stored.DecisionId, stored.DecidedAt);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);

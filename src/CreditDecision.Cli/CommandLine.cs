@@ -105,10 +105,13 @@ public static partial class CommandLine
             output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")}  {result.Ruleset}: {result.Case}");
             foreach (var difference in result.Differences) output.WriteLine($"        {difference}");
         }
-        foreach (var error in fileErrors.Concat(RuleCaseRunner.EvaluationErrors(results))) output.WriteLine(EditorLine(error));
+        var errors = fileErrors.Concat(RuleCaseRunner.EvaluationErrors(results)).ToList();
+        foreach (var error in errors) output.WriteLine(EditorLine(error));
+        var gaps = RuleCaseRunner.Gaps(snapshot, results).ToList();
+        foreach (var gap in gaps) output.WriteLine(EditorLine(gap));
         var failed = results.Count(r => !r.Passed);
-        output.WriteLine($"{results.Count - failed} passed, {failed} failed");
-        return failed > 0 || fileErrors.Count > 0 ? 1 : 0;
+        output.WriteLine($"{results.Count - failed} passed, {failed} failed{(gaps.Count > 0 ? $", {gaps.Count} untested (rules that never fire or stay silent, caps and rate limits that never bind)" : "")}");
+        return failed > 0 || errors.Count > 0 || gaps.Count > 0 ? 1 : 0;
     }
 
     private static int Diff(string before, string after, TextWriter output)
@@ -138,6 +141,7 @@ public static partial class CommandLine
         var application = JsonSerializer.Deserialize<LoanApplication>(File.ReadAllBytes(applicationPath), ContractJson.Options)
             ?? throw new JsonException("the file holds no application");
         var invalid = ApplicationValidator.Validate(application);
+        if (invalid.Count == 0) invalid = ApplicationValidator.ValidateGrades(application, MonitoringPipeline.Grades(snapshot));
         if (invalid.Count > 0)
         {
             foreach (var (field, messages) in invalid) errors.WriteLine($"{applicationPath}: {field} {string.Join(", ", messages)}");

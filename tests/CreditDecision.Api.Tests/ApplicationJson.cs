@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -20,6 +21,27 @@ public sealed class ApplicationJson
         parent[name] = value is null ? null : JsonSerializer.SerializeToNode(value);
         return this;
     }
+
+    /// <summary>Applies changes written <c>"path=value"</c>: numbers and true/false as JSON numbers and booleans, a value starting with [ or { as JSON, anything else as text.</summary>
+    public ApplicationJson WithChanges(params string[] changes)
+    {
+        foreach (var change in changes)
+        {
+            var pathAndValue = change.Split('=', 2);
+            With(pathAndValue[0], Parse(pathAndValue[1]));
+        }
+        return this;
+    }
+
+    /// <summary>The change that makes one guarantor the loan's only one, for <see cref="WithChanges"/>.</summary>
+    public static string OneGuarantor(string type, decimal amount, bool relatedParty = false, string? grade = null) =>
+        $$"""request.guarantors=[{"type":"{{type}}","relatedParty":{{(relatedParty ? "true" : "false")}},"amount":{{amount.ToString(CultureInfo.InvariantCulture)}}{{(grade is null ? "" : $",\"grade\":\"{grade}\"")}}}]""";
+
+    private static object Parse(string text) =>
+        decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number
+        : bool.TryParse(text, out var flag) ? flag
+        : text.StartsWith('[') || text.StartsWith('{') ? JsonNode.Parse(text)!
+        : text;
 
     public ApplicationJson Without(string path)
     {
@@ -51,4 +73,13 @@ public static class HttpClientExtensions
 
     public static async Task<JsonElement> ReadJson(this HttpResponseMessage response) =>
         await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    /// <summary>Decides an application that must be accepted, and returns the decision.</summary>
+    public static async Task<JsonElement> DecideOk(this HttpClient client, ApplicationJson application)
+    {
+        var response = await client.Decide(application);
+        var body = await response.ReadJson();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return body;
+    }
 }

@@ -68,10 +68,10 @@ public class DecideTests(SharedApplication shared) : IClassFixture<SharedApplica
     }
 
     [Fact]
-    public async Task Large_request_is_capped_by_revenue_share()
+    public async Task Large_request_is_capped_by_its_working_capital_need()
     {
         var limit = (await DecideSample("large-request")).GetProperty("limit");
-        Assert.Equal("revenue-share", limit.GetProperty("bindingCap").GetString());
+        Assert.Equal("working-capital-need", limit.GetProperty("bindingCap").GetString());
         Assert.True(limit.GetProperty("approvedAmount").GetDecimal() < limit.GetProperty("requestedAmount").GetDecimal());
     }
 
@@ -82,7 +82,7 @@ public class DecideTests(SharedApplication shared) : IClassFixture<SharedApplica
         var rulesets = decision.GetProperty("rulesets").EnumerateArray().ToList();
         var trace = decision.GetProperty("trace").EnumerateArray().ToList();
 
-        Assert.Equal(["rating", "approval", "limit", "pricing", "early-warning"], trace.Select(t => t.GetProperty("stage").GetString()));
+        Assert.Equal(["rating", "approval", "limit", "authority", "pricing", "early-warning"], trace.Select(t => t.GetProperty("stage").GetString()));
         Assert.Equal(rulesets.Select(r => r.GetProperty("version").GetString()), trace.Select(t => t.GetProperty("version").GetString()));
         Assert.All(rulesets, r => Assert.Matches("^[0-9a-f]{64}$", r.GetProperty("version").GetString()));
         Assert.All(trace, t => Assert.NotEqual(0, t.GetProperty("rules").GetArrayLength()));

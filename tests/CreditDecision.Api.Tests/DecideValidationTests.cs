@@ -80,6 +80,53 @@ public class DecideValidationTests(SharedApplication shared) : IClassFixture<Sha
         Assert.Equal(["is not a known field"], messages);
     }
 
+    [Theory]
+    [InlineData("request.hasGuarantor", true, "request.guarantors")]
+    [InlineData("request.guaranteeAmount", 1000000, "request.guarantors[].amount")]
+    public async Task Fields_of_the_earlier_contract_are_refused_naming_their_replacement(string field, object value, string replacement)
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With(field, value)), field);
+        var message = Assert.Single(messages);
+        Assert.StartsWith("is no longer accepted: it was replaced by " + replacement, message);
+    }
+
+    [Fact]
+    public async Task A_guarantor_needs_a_type_whether_it_is_a_related_party_and_a_positive_amount()
+    {
+        var response = await _client.Decide(Healthy().With("request.guarantors", new object[] { new { amount = 0 } }));
+        var errors = (await ExpectProblem(response)).GetProperty("errors");
+        foreach (var field in new[] { "request.guarantors[0].type", "request.guarantors[0].relatedParty", "request.guarantors[0].amount" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"missing error for {field}: {errors}");
+        }
+    }
+
+    [Fact]
+    public async Task A_guarantor_grade_must_be_on_the_master_scale()
+    {
+        var guarantor = new { type = "enterprise", relatedParty = false, amount = 1000000, grade = "A+" };
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("request.guarantors", new[] { guarantor })), "request.guarantors[0].grade");
+        Assert.StartsWith("must be a grade of the master scale: AAA, AA, A,", Assert.Single(messages));
+    }
+
+    [Fact]
+    public async Task Working_capital_inputs_and_screening_results_are_required()
+    {
+        var response = await _client.Decide(Healthy().Without("applicant.workingCapital").Without("applicant.sanctionsScreening").Without("applicant.taxVerifiedRevenue"));
+        var errors = (await ExpectProblem(response)).GetProperty("errors");
+        foreach (var field in new[] { "applicant.workingCapital", "applicant.sanctionsScreening", "applicant.taxVerifiedRevenue" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"missing error for {field}: {errors}");
+        }
+    }
+
+    [Fact]
+    public async Task Days_past_due_today_cannot_exceed_the_worst_of_the_last_24_months()
+    {
+        var messages = await ErrorsFor(await _client.Decide(Healthy().With("applicant.currentDaysPastDue", 10)), "applicant.currentDaysPastDue");
+        Assert.Equal(["must not be above maxDaysPastDueLast24m, which includes today"], messages);
+    }
+
     [Fact]
     public async Task Text_where_a_number_belongs_is_refused()
     {

@@ -108,8 +108,12 @@ public sealed class FaultyRuleFileTests : IDisposable
         var meetsTheRule = ApplicationJson.FromSample("healthy-manufacturer").With("applicant.annualRevenue", 123_456_789);
         Assert.Equal(HttpStatusCode.OK, (await client.Decide(meetsTheRule.With("applicationId", "BEFORE-THE-RULE"))).StatusCode);
 
+        // It fires for one other revenue (the case that the cases gate asks of every rule) and throws for this one.
         FileEdit.InsertRule(Path.Combine(_champion.Path, "approval.json"), "ThrowsForOneRevenue",
-            "applicant.annualRevenue == 123456789m && Math.Round(applicant.annualRevenue, applicant.employees + 100) > 0", FileEdit.Referral());
+            "applicant.annualRevenue == 123456789m ? Math.Round(applicant.annualRevenue, applicant.employees + 100) > 0 : applicant.annualRevenue == 98765432m",
+            FileEdit.Referral());
+        FileEdit.AddCase(Path.Combine(_champion.Path, "approval.cases.json"), "The probe fires for its revenue",
+            new() { ["applicant.annualRevenue"] = 98_765_432 }, new() { ["Fired"] = new JsonArray("ThrowsForOneRevenue") });
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/rulesets/reload", null)).StatusCode);
         var logged = await LoggedRecords(client);
 
@@ -137,8 +141,10 @@ public sealed class FaultyRuleFileTests : IDisposable
     public async Task A_loan_that_meets_a_throwing_rule_gets_its_own_error_line_and_the_stream_goes_on()
     {
         FileEdit.InsertRule(Path.Combine(_champion.Path, "monitoring.json"), "ThrowsForOneLoan",
-            "review.outstandingAmount == 4242424m && Math.Round(review.outstandingAmount, review.daysPastDue + 100) > 0",
+            "review.outstandingAmount == 4242424m ? Math.Round(review.outstandingAmount, review.daysPastDue + 100) > 0 : review.outstandingAmount == 5151515m",
             new() { ["Code"] = "MW_PROBE", ["Level"] = "yellow", ["Message"] = "Probe.", ["Action"] = "watch-list", ["Downgrade"] = 0 });
+        FileEdit.AddCase(Path.Combine(_champion.Path, "monitoring.cases.json"), "The probe fires for its amount",
+            new() { ["outstandingAmount"] = 5_151_515 }, new() { ["Fired"] = new JsonArray("ThrowsForOneLoan") });
         using var app = new CreditDecisionApplication(_champion.Path);
         using var client = app.CreateClient();
         var throwing = MonitoringTests.HealthyLoan("LN-THROWS");

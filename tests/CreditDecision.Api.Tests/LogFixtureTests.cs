@@ -47,4 +47,35 @@ public sealed class LogFixtureTests
         }
         Assert.Equal(records - 1, replayed);
     }
+
+    /// <summary>
+    /// An application stored before guarantors and the 2027 inputs existed is read in today's shape (its guarantee as
+    /// one guarantor of unknown type, which no rule recognises; the new inputs at their neutral values), so an auditor
+    /// can still ask what today's rules would decide. The current rules have an authority stage the recorded ones lack.
+    /// </summary>
+    [Theory]
+    [InlineData("release-2026-12-07.sqlite")]
+    public async Task Every_decision_of_an_earlier_release_can_be_decided_again_under_todays_rules(string fixture)
+    {
+        using var log = TestLogDatabase.CopyOfSqlite(Fixture(fixture));
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, log: log);
+        using var client = app.CreateClient();
+
+        var decisions = (await client.GetStringAsync("/decisions/export"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonNode.Parse(line)!.AsObject())
+            .Where(record => record["kind"]!.GetValue<string>() == "decision")
+            .ToList();
+        Assert.NotEmpty(decisions);
+        Assert.Contains(decisions, record => record["request"]!.ToJsonString().Contains("\"hasGuarantor\":true", StringComparison.Ordinal));
+
+        foreach (var record in decisions)
+        {
+            var id = record["decisionId"]!.GetValue<string>();
+            using var replay = await client.PostAsync($"/decisions/{id}/replay?against=current", null);
+            Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
+            var result = await replay.Content.ReadFromJsonAsync<JsonObject>();
+            Assert.Contains(result!["differences"]!.AsArray(), d => d!["path"]!.GetValue<string>() == "$.authorityLevel");
+        }
+    }
 }

@@ -38,19 +38,22 @@ public sealed class SchemaUpgradeTests
             Assert.True(replay.GetProperty("identical").GetBoolean(), $"{id}: {replay}");
         }
 
-        // The old records' keys now belong to their caller: its retry is answered, another caller's same key is its own.
+        // The old records' keys now belong to their caller. Its requests were in the contract of their day, so the same key
+        // with today's body is that caller's conflict, naming its own decision; another caller's same key is its own.
         var keyed = written.Single(r => r!["idempotency_key"]?.GetValue<string>() == "schema5-key-1")!;
         Assert.Equal(TestKeys.AllRoles.Name, keyed["caller"]!.GetValue<string>());
         var application = ApplicationJson.FromSample("healthy-manufacturer").With("applicationId", "APP-SCHEMA5-1");
         var retry = await PostAsync(client, application, ("Idempotency-Key", "schema5-key-1"));
-        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(HttpStatusCode.Conflict, retry.StatusCode);
         Assert.Equal(keyed["decision_id"]!.GetValue<string>(), (await retry.ReadJson()).GetProperty("decisionId").GetString());
         using var lender = app.CreateClient().WithKey(TestKeys.Lender);
         var lenders = await PostAsync(lender, application, ("Idempotency-Key", "schema5-key-1"));
         Assert.Equal(HttpStatusCode.OK, lenders.StatusCode);
         Assert.False(lenders.Headers.Contains("Idempotent-Replayed"));
-        var requested = await PostAsync(client, ApplicationJson.FromSample("tax-arrears").With("applicationId", "APP-SCHEMA5-2"), ("X-Request-Id", "schema5-request-2"));
-        Assert.Equal("true", requested.Headers.GetValues("Idempotent-Replayed").Single());
+        var requested = written.Single(r => r!["request_id"]?.GetValue<string>() == "schema5-request-2")!;
+        var again = await PostAsync(client, ApplicationJson.FromSample("tax-arrears").With("applicationId", "APP-SCHEMA5-2"), ("X-Request-Id", "schema5-request-2"));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(requested["decision_id"]!.GetValue<string>(), (await again.ReadJson()).GetProperty("decisionId").GetString());
 
         var after = (await client.GetFromJsonAsync<JsonObject>("/audit/verify"))!;
         Assert.Equal("intact", after["status"]!.GetValue<string>());

@@ -17,7 +17,7 @@ namespace CreditDecision.Core.Tests;
 /// </summary>
 public class EngineEquivalenceTests
 {
-    private static readonly RulesetSnapshot Snapshot = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System).Snapshot!;
+    private static readonly RulesetSnapshot Snapshot = ShippedRules.Snapshot;
     private static readonly PortfolioSnapshot Portfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!;
 
     private static readonly Dictionary<Stage, RulesEngine.RulesEngine> Engines = Stages.All.ToDictionary(
@@ -44,16 +44,16 @@ public class EngineEquivalenceTests
         foreach (var application in Applications())
         {
             var decision = DecisionPipeline.Evaluate(Snapshot, Portfolio, application, Guid.Empty, DateTimeOffset.UnixEpoch);
-            var facts = FactsBuilder.Build(application, Portfolio);
+            var facts = FactsBuilder.Build(Snapshot, application, Portfolio);
             foreach (var stage in Stages.DecisionOrder)
             {
-                SetEarlierResults(facts, decision, stage);
+                SetEarlierResults(facts, application, decision, stage);
                 var expected = decision.Trace.Single(t => t.Stage == stage.WireName()).Rules.Select(r => r.Fired);
                 Assert.Equal(expected, await FiredInRulesEngine(stage, facts));
                 compared++;
             }
         }
-        Assert.Equal(408 * 5, compared);
+        Assert.Equal(408 * Stages.DecisionOrder.Count, compared);
     }
 
     [Fact]
@@ -79,13 +79,34 @@ public class EngineEquivalenceTests
     }
 
     /// <summary>What the stage saw of the stages before it, taken from the decision.</summary>
-    private static void SetEarlierResults(DecisionFacts facts, DecisionResponse decision, Stage stage)
+    private static void SetEarlierResults(DecisionFacts facts, LoanApplication application, DecisionResponse decision, Stage stage)
     {
         var rating = decision.Rating;
         facts.Rating = new RatingFacts { Score = rating.Score, Grade = rating.Grade, GradeRank = rating.GradeRank, Pd = rating.Pd };
-        // The limit stage runs before a limit below the minimum amount can turn an approval into a referral.
-        facts.Approval = new ApprovalFacts { Outcome = stage == Stage.Limit ? OutcomeOfApprovalRules(decision) : decision.Outcome };
-        facts.Limit = new LimitFacts { ApprovedAmount = decision.Limit.ApprovedAmount, BindingCap = decision.Limit.BindingCap };
+        facts.Guarantees = FactsBuilder.Guarantees(
+            application.Request!.Guarantors, Snapshot[Stage.Limit].Settings.GuaranteeRecognition, Snapshot[Stage.Rating].Settings.Grades, rating.GradeRank);
+        // The limit stage runs before a limit below the minimum amount can turn an approval into a referral; the
+        // authority stage before its own referral, pricing and early warning before the early-warning referral.
+        facts.Approval = new ApprovalFacts
+        {
+            Outcome = stage switch
+            {
+                Stage.Limit => OutcomeOfApprovalRules(decision),
+                Stage.Authority => OutcomeWithout(decision, Stage.Authority, Stage.EarlyWarning),
+                _ => OutcomeWithout(decision, Stage.EarlyWarning),
+            },
+        };
+        facts.Limit = DecisionPipeline.LimitFactsOf(facts, decision.Limit.ApprovedAmount, decision.Limit.BindingCap);
+    }
+
+    /// <summary>The outcome the decision's reasons give without the referrals the named stages' Settings added.</summary>
+    private static string OutcomeWithout(DecisionResponse decision, params Stage[] stages)
+    {
+        var excluded = stages.Select(s => Snapshot[s].Name).ToHashSet();
+        var reasons = decision.Reasons.Where(r => !(excluded.Contains(r.Ruleset) && r.Rule == "Settings.Referral")).ToList();
+        return reasons.Any(r => r.Effect == DecisionPipeline.Decline) ? DecisionPipeline.Decline
+            : reasons.Count > 0 ? DecisionPipeline.Refer
+            : DecisionPipeline.Approve;
     }
 
     private static string OutcomeOfApprovalRules(DecisionResponse decision)

@@ -169,7 +169,7 @@ public class ExpressionCostTests
         Assert.NotEmpty(RuleFiles.Compile(CostliestRule.ApprovalFile(calls + 1)).Errors);
         var rule = RuleFiles.Compile(CostliestRule.ApprovalFile(calls)).Ruleset!.Rules.Single();
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample("healthy-manufacturer"), ContractJson.Options)!;
-        var facts = FactsBuilder.Build(application, PortfolioSnapshot.Empty);
+        var facts = FactsBuilder.Build(ShippedRules.Snapshot, application, PortfolioSnapshot.Empty);
         Assert.True(rule.Condition(facts));
 
         var allocated = GC.GetAllocatedBytesForCurrentThread();

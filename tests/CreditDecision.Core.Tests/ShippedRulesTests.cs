@@ -8,14 +8,7 @@ namespace CreditDecision.Core.Tests;
 
 public class ShippedRulesTests
 {
-    private static readonly RulesetSnapshot Snapshot = LoadShipped();
-
-    private static RulesetSnapshot LoadShipped()
-    {
-        var result = RulesDirectoryLoader.Load(RepoPaths.Rules, TimeProvider.System);
-        Assert.True(result.Errors.Count == 0, "Shipped rules do not load:\n" + string.Join("\n", result.Errors));
-        return result.Snapshot!;
-    }
+    private static readonly RulesetSnapshot Snapshot = ShippedRules.Snapshot;
 
     public static LoanApplication Sample(string name)
     {
@@ -68,11 +61,11 @@ public class ShippedRulesTests
     }
 
     [Fact]
-    public async Task Large_request_is_capped_by_revenue()
+    public async Task Large_request_is_capped_by_its_working_capital_need()
     {
         var decision = await Decide("large-request");
         Assert.NotEqual("decline", decision.Outcome);
-        Assert.Equal("revenue-share", decision.Limit.BindingCap);
+        Assert.Equal("working-capital-need", decision.Limit.BindingCap);
         Assert.True(decision.Limit.ApprovedAmount < decision.Limit.RequestedAmount);
     }
 }

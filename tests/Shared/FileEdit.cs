@@ -29,6 +29,14 @@ public static class FileEdit
         File.WriteAllText(path, file.ToJsonString());
     }
 
+    /// <summary>Appends a case to a cases file: the fields it changes in the file's base and what it expects.</summary>
+    public static void AddCase(string path, string name, JsonObject changes, JsonObject expect)
+    {
+        var file = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        file["Cases"]!.AsArray().Add(new JsonObject { ["Name"] = name, ["Changes"] = changes, ["Expect"] = expect });
+        File.WriteAllText(path, file.ToJsonString());
+    }
+
     /// <summary>The properties of an approval rule that refers.</summary>
     public static JsonObject Referral(string code = "REF_PROBE") => new() { ["Effect"] = "refer", ["ReasonCode"] = code, ["Message"] = "Probe fired." };
 }

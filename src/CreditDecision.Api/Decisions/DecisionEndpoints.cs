@@ -25,7 +25,7 @@ public static class DecisionEndpoints
             .WithName("Decide")
             .WithSummary("Decide an SME loan application")
             .WithDescription(
-                "Runs the rating, approval, limit, pricing and early-warning rulesets on the application and returns the decision with its reasons, " +
+                "Runs the rating, approval, limit, authority, pricing and early-warning rulesets on the application and returns the decision with its reasons, " +
                 "the ruleset versions used and a per-rule trace. A decline is a normal 200 decision. The decision is in the decision log before the " +
                 "response is sent. A retry with the same Idempotency-Key (or, without one, the same X-Request-Id) returns the stored decision with " +
                 "the header Idempotent-Replayed: true; the same key with a different body is a 409. A rule that cannot be evaluated for the " +

@@ -19,7 +19,9 @@ public static class JsonErrorDescriber
 
         if (raw.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
         {
-            return (field, "is not a known field");
+            return StoredApplication.ReplacedFields.TryGetValue(field, out var replacement) && bodyType == typeof(LoanApplication)
+                ? (field, $"is no longer accepted: it was replaced by {replacement}")
+                : (field, "is not a known field");
         }
         if (raw.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
         {

@@ -18,6 +18,12 @@ public static class ContractBounds
     /// <summary>The lowest (negated) money amount, for members that may be negative, such as EBITDA.</summary>
     public const string MinAmount = "-10000000000000";
 
+    /// <summary>Longest turnover period accepted for one working-capital component: ten years of days.</summary>
+    public const string MaxCycleDays = "3650";
+
+    /// <summary>Most guarantors one application may list.</summary>
+    public const int MaxGuarantors = 10;
+
     /// <summary>One member's JSON name and bounds.</summary>
     public sealed record Bound(string JsonName, decimal Min, decimal Max, int MaxLength);
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -48,7 +49,7 @@ public static class ContractJson
     }
 
     /// <summary>The JSON name of an enum value, e.g. <c>real-estate</c>: the same text rule expressions compare with.</summary>
-    public static string WireName<T>(T value) where T : struct, Enum => WireNames<T>.Names[Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture)];
+    public static string WireName<T>(T value) where T : struct, Enum => WireNames<T>.Names[WireNames<T>.Index(value)];
 
     /// <summary>All JSON names of an enum, in declaration order.</summary>
     public static IReadOnlyList<string> WireNamesOf<T>() where T : struct, Enum => WireNames<T>.Names;
@@ -57,5 +58,12 @@ public static class ContractJson
     {
         public static readonly string[] Names =
             [.. Enum.GetValues<T>().Select(v => JsonSerializer.Serialize(v, Options).Trim('"'))];
+
+        // The contract's enums are int-based and numbered 0, 1, 2, ... in declaration order: the value is its index.
+        // Reading it in place avoids boxing the value once per field of every decision.
+        private static readonly bool IntBased = Enum.GetUnderlyingType(typeof(T)) == typeof(int);
+
+        public static int Index(T value) =>
+            IntBased ? Unsafe.As<T, int>(ref value) : Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -25,8 +25,24 @@ public sealed record DecisionResponse
     /// <summary>Customer rating from the scorecard.</summary>
     public required RatingResult Rating { get; init; }
 
+    /// <summary>
+    /// Optional: <c>micro</c>, <c>small</c>, <c>medium</c>, <c>large</c> or <c>unclassified</c>, the enterprise size under
+    /// the national SME size standard the rating ruleset carries. Absent when the rules carry no size standard
+    /// (decisions made before it existed).
+    /// </summary>
+    public string? EnterpriseSize { get; init; }
+
     /// <summary>Approved amount and the policy cap that bound it.</summary>
     public required LimitResult Limit { get; init; }
+
+    /// <summary>
+    /// Optional: who may approve the credit (approved amount plus the group's existing exposure), from the authority
+    /// ruleset's matrix, e.g. <c>automatic</c>, <c>branch-officer</c>, <c>branch-committee</c>, <c>head-office</c>. Anything
+    /// above the first (automatic) level refers the application; a referral needs at least the level after it; a
+    /// decline needs no approval and shows the first level. Absent when the rules have no authority stage (decisions
+    /// made before it existed).
+    /// </summary>
+    public string? AuthorityLevel { get; init; }
 
     /// <summary>Price and Basel risk measures of the approved amount.</summary>
     public required PricingResult Pricing { get; init; }
@@ -54,7 +70,7 @@ public sealed record DecisionReason(
 
 /// <summary>Scorecard result.</summary>
 /// <param name="Score">Scorecard points.</param>
-/// <param name="Grade">Grade on the bank's master scale, best first (AAA .. C).</param>
+/// <param name="Grade">Grade on the bank's master scale, best first (AAA .. C, and D for a borrower in default).</param>
 /// <param name="GradeRank">Position of the grade on the scale, 1 = best.</param>
 /// <param name="Pd">One-year probability of default of the grade, as a fraction.</param>
 public sealed record RatingResult(decimal Score, string Grade, int GradeRank, decimal Pd);
@@ -76,8 +92,12 @@ public sealed record LimitCap(string Cap, decimal Amount, string Rule);
 /// <param name="Lgd">Loss given default for the collateral offered.</param>
 /// <param name="Ead">Exposure at default.</param>
 /// <param name="ExpectedLoss">PD x LGD x EAD.</param>
-/// <param name="RiskWeight">Basel standardised risk weight.</param>
-/// <param name="RiskWeightedAssets">EAD x risk weight.</param>
+/// <param name="RiskWeight">Basel standardised risk weight of the part of the EAD not covered by cash collateral.</param>
+/// <param name="RiskWeightedAssets">(EAD - covered exposure) x risk weight: the covered part takes a 0 % weight.</param>
+/// <param name="CoveredExposure">
+/// Optional: the part of the EAD covered by collateral that takes a 0 % risk weight (cash on deposit with the bank).
+/// Absent when the pricing ruleset has no covered-exposure rule (decisions made before it existed).
+/// </param>
 public sealed record PricingResult(
     decimal AnnualRate,
     IReadOnlyList<RateComponent> Components,
@@ -86,7 +106,8 @@ public sealed record PricingResult(
     decimal Ead,
     decimal ExpectedLoss,
     decimal RiskWeight,
-    decimal RiskWeightedAssets);
+    decimal RiskWeightedAssets,
+    decimal? CoveredExposure = null);
 
 /// <summary>One addend of the annual rate.</summary>
 public sealed record RateComponent(string Rule, decimal Rate);
@@ -103,5 +124,8 @@ public sealed record PortfolioRef(string Version, DateOnly? AsOf);
 /// <summary>What one stage evaluated.</summary>
 public sealed record StageTrace([property: ClosedSet(typeof(Rules.Stage))] string Stage, string Ruleset, string Version, IReadOnlyList<RuleTrace> Rules);
 
-/// <summary>One rule's result. <c>Value</c> is the points, cap or rate it produced when it fired.</summary>
+/// <summary>
+/// One rule's result. <c>Value</c> is the points, cap or rate it produced when it fired; <c>Code</c> the reason or
+/// warning code, or the approval level of an authority rule.
+/// </summary>
 public sealed record RuleTrace(string Rule, bool Fired, decimal? Value = null, string? Code = null);

@@ -96,6 +96,72 @@ public sealed record ApplicantData
 
     /// <summary>Guarantees the enterprise has given for related parties' debts.</summary>
     [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? RelatedPartyGuarantees { get; init; }
+
+    // Inputs added with the 2027-Q1 policy. Applications recorded before them lack these fields; see StoredApplication.
+
+    /// <summary>
+    /// The industry item of the national SME size standard (工信部联企业〔2011〕300号) the enterprise is classified under.
+    /// With employees, revenue and total assets it gives the enterprise size (micro, small, medium, large).
+    /// </summary>
+    [Required] public SizeStandardIndustry? SizeStandardIndustry { get; init; }
+
+    /// <summary>Days the oldest unpaid amount owed to any lender is past due today (0 when current); at most <c>maxDaysPastDueLast24m</c>.</summary>
+    [Range(0, 10000)] [Required] public int? CurrentDaysPastDue { get; init; }
+
+    /// <summary>Revenue of the same financial year as reported to the tax authority (VAT returns), in the loan currency.</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? TaxVerifiedRevenue { get; init; }
+
+    /// <summary>Whether the enterprise or its legal representative is on the Supreme People's Court list of dishonest judgement debtors.</summary>
+    [Required] public bool? DishonestJudgementDebtor { get; init; }
+
+    /// <summary>Result of the sanctions and anti-money-laundering screening of the enterprise, its owners and its legal representative.</summary>
+    [Required] public SanctionsScreening? SanctionsScreening { get; init; }
+
+    /// <summary>
+    /// The environmental and industrial-policy screening of the enterprise's activity: <c>prohibited</c> when the bank
+    /// may not finance it (capacity to be eliminated, a serious environmental violation), <c>restricted</c> when it is in
+    /// a restricted category or under an environmental penalty, otherwise <c>none</c>.
+    /// </summary>
+    [Required] public EnvironmentalRestriction? EnvironmentalRestriction { get; init; }
+
+    /// <summary>What the regulator's working-capital-need method needs: the operating cycle and the funds already financing it.</summary>
+    [Required] public WorkingCapitalData? WorkingCapital { get; init; }
+}
+
+/// <summary>
+/// The inputs of the working-capital-need method of China's working-capital loan rules: the need is last year's
+/// revenue x (1 - net margin) x (1 + expected growth) x cycle days / 360, where the cycle is inventory days +
+/// receivable days - payable days + prepayment days - advance-receipt days; new working-capital credit may cover the
+/// need less own funds, existing working-capital credit and other sources.
+/// </summary>
+public sealed record WorkingCapitalData
+{
+    /// <summary>Days of cost of sales held as inventory (360 / inventory turnover).</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxCycleDays)] [Required] public decimal? InventoryDays { get; init; }
+
+    /// <summary>Days of revenue outstanding as receivables (360 / receivables turnover).</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxCycleDays)] [Required] public decimal? ReceivableDays { get; init; }
+
+    /// <summary>Days of cost of sales owed to suppliers (360 / payables turnover).</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxCycleDays)] [Required] public decimal? PayableDays { get; init; }
+
+    /// <summary>Days of cost of sales paid to suppliers in advance (360 / prepayment turnover).</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxCycleDays)] [Required] public decimal? PrepaymentDays { get; init; }
+
+    /// <summary>Days of revenue received from customers in advance (360 / advance-receipt turnover).</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxCycleDays)] [Required] public decimal? AdvanceReceiptDays { get; init; }
+
+    /// <summary>Revenue growth expected for the coming year, as a fraction (0.05 = 5 %).</summary>
+    [Range(typeof(decimal), "-1", "100")] [Required] public decimal? ExpectedRevenueGrowth { get; init; }
+
+    /// <summary>The enterprise's own funds financing working capital, in the loan currency.</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? OwnFunds { get; init; }
+
+    /// <summary>Working-capital loans and lines outstanding with every lender, this bank included.</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? ExistingWorkingCapitalCredit { get; init; }
+
+    /// <summary>Working capital financed from other sources (e.g. shareholder loans, trade bills).</summary>
+    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? OtherSources { get; init; }
 }
 
 /// <summary>The credit requested.</summary>
@@ -119,9 +185,31 @@ public sealed record LoanRequestData
     /// <summary>Appraised market value of the collateral (0 when none).</summary>
     [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] [Required] public decimal? CollateralValue { get; init; }
 
-    /// <summary>Whether a third party guarantees the loan.</summary>
-    [Required] public bool? HasGuarantor { get; init; }
+    /// <summary>
+    /// Everyone who guarantees the loan, empty when no one does (replaces <c>hasGuarantor</c> and <c>guaranteeAmount</c>).
+    /// Each counts towards security by the recognition factor the rules give its type; a related party counts nothing.
+    /// </summary>
+    [MaxLength(ContractBounds.MaxGuarantors)] [Required] public IReadOnlyList<GuarantorData>? Guarantors { get; init; }
 
-    /// <summary>Amount the guarantor covers (0 when there is no guarantor).</summary>
-    [Range(typeof(decimal), "0", ContractBounds.MaxAmount)] public decimal? GuaranteeAmount { get; init; }
+    /// <summary>
+    /// Optional, for revolving credit lines: whether the bank may cancel the undrawn line at any time without notice.
+    /// Absent means false (a committed line).
+    /// </summary>
+    public bool? UnconditionallyCancellable { get; init; }
+}
+
+/// <summary>One guarantor of the loan.</summary>
+public sealed record GuarantorData
+{
+    /// <summary>Who guarantees.</summary>
+    [Required] public GuarantorType? Type { get; init; }
+
+    /// <summary>Whether the guarantor is a related party of the borrower (same owners or group, or its own owner or manager).</summary>
+    [Required] public bool? RelatedParty { get; init; }
+
+    /// <summary>Amount the guarantor is liable for, in the loan currency.</summary>
+    [Range(typeof(decimal), "0.01", ContractBounds.MaxAmount)] [Required] public decimal? Amount { get; init; }
+
+    /// <summary>Optional: the guarantor's grade on the bank's master scale (e.g. <c>A</c>), where the bank rates it.</summary>
+    [StringLength(16, MinimumLength = 1)] public string? Grade { get; init; }
 }

@@ -12,6 +12,12 @@ public static class ApplicationValidator
     /// <summary>Largest money amount accepted (<see cref="ContractBounds.MaxAmount"/>).</summary>
     public static readonly decimal MaxAmount = decimal.Parse(ContractBounds.MaxAmount, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Longest turnover period accepted for one working-capital component: ten years of days.</summary>
+    public const decimal MaxCycleDays = 3650m;
+
+    /// <summary>Most guarantors one application may list.</summary>
+    public const int MaxGuarantors = 10;
+
     public static IReadOnlyDictionary<string, string[]> Validate(LoanApplication application)
     {
         var errors = new FieldErrors();
@@ -57,6 +63,30 @@ public static class ApplicationValidator
         errors.Range<ApplicantData>(p, nameof(a.LegalDisputes), a.LegalDisputes);
         errors.Range<ApplicantData>(p, nameof(a.ExistingExposure), a.ExistingExposure);
         errors.Range<ApplicantData>(p, nameof(a.RelatedPartyGuarantees), a.RelatedPartyGuarantees);
+        errors.Required(p + "sizeStandardIndustry", a.SizeStandardIndustry);
+        if (errors.Range<ApplicantData>(p, nameof(a.CurrentDaysPastDue), a.CurrentDaysPastDue) && a.CurrentDaysPastDue > a.MaxDaysPastDueLast24m)
+        {
+            errors.Add(p + "currentDaysPastDue", "must not be above maxDaysPastDueLast24m, which includes today");
+        }
+        errors.Range<ApplicantData>(p, nameof(a.TaxVerifiedRevenue), a.TaxVerifiedRevenue);
+        errors.Required(p + "dishonestJudgementDebtor", a.DishonestJudgementDebtor);
+        errors.Required(p + "sanctionsScreening", a.SanctionsScreening);
+        errors.Required(p + "environmentalRestriction", a.EnvironmentalRestriction);
+        if (errors.Required(p + "workingCapital", a.WorkingCapital)) ValidateWorkingCapital(errors, a.WorkingCapital!);
+    }
+
+    private static void ValidateWorkingCapital(FieldErrors errors, WorkingCapitalData w)
+    {
+        const string p = "applicant.workingCapital.";
+        errors.Range<WorkingCapitalData>(p, nameof(w.InventoryDays), w.InventoryDays);
+        errors.Range<WorkingCapitalData>(p, nameof(w.ReceivableDays), w.ReceivableDays);
+        errors.Range<WorkingCapitalData>(p, nameof(w.PayableDays), w.PayableDays);
+        errors.Range<WorkingCapitalData>(p, nameof(w.PrepaymentDays), w.PrepaymentDays);
+        errors.Range<WorkingCapitalData>(p, nameof(w.AdvanceReceiptDays), w.AdvanceReceiptDays);
+        errors.Range<WorkingCapitalData>(p, nameof(w.ExpectedRevenueGrowth), w.ExpectedRevenueGrowth);
+        errors.Range<WorkingCapitalData>(p, nameof(w.OwnFunds), w.OwnFunds);
+        errors.Range<WorkingCapitalData>(p, nameof(w.ExistingWorkingCapitalCredit), w.ExistingWorkingCapitalCredit);
+        errors.Range<WorkingCapitalData>(p, nameof(w.OtherSources), w.OtherSources);
     }
 
     private static void ValidateRequest(FieldErrors errors, LoanRequestData r)
@@ -74,11 +104,41 @@ public static class ApplicationValidator
             if (r.CollateralType is not null and not CollateralType.None && r.CollateralValue == 0m)
                 errors.Add(p + "collateralValue", "must be above 0 when collateral is offered");
         }
-        errors.Required(p + "hasGuarantor", r.HasGuarantor);
-        if (r.GuaranteeAmount is not null && errors.Range<LoanRequestData>(p, nameof(r.GuaranteeAmount), r.GuaranteeAmount)
-            && r.HasGuarantor == false && r.GuaranteeAmount > 0m)
+        if (errors.Required(p + "guarantors", r.Guarantors))
         {
-            errors.Add(p + "guaranteeAmount", "must be 0 when hasGuarantor is false");
+            if (r.Guarantors!.Count > ContractBounds.MaxGuarantors) errors.Add(p + "guarantors", $"must list at most {ContractBounds.MaxGuarantors} guarantors");
+            for (var i = 0; i < r.Guarantors.Count && i < ContractBounds.MaxGuarantors; i++) ValidateGuarantor(errors, $"{p}guarantors[{i}].", r.Guarantors[i]);
         }
+        if (r.UnconditionallyCancellable == true && r.Product is not null and not Product.RevolvingCreditLine)
+        {
+            errors.Add(p + "unconditionallyCancellable", "applies only to a revolving-credit-line; leave it out for other products");
+        }
+    }
+
+    private static void ValidateGuarantor(FieldErrors errors, string p, GuarantorData? g)
+    {
+        if (!errors.Required(p.TrimEnd('.'), g)) return;
+        errors.Required(p + "type", g!.Type);
+        errors.Required(p + "relatedParty", g.RelatedParty);
+        errors.Range<GuarantorData>(p, nameof(g.Amount), g.Amount);
+        if (g.Grade is not null) errors.Text<GuarantorData>(p, nameof(GuarantorData.Grade), g.Grade);
+    }
+
+    /// <summary>
+    /// Checks what only the live rules can tell: every guarantor grade must be a grade of the rating ruleset's master
+    /// scale. Run after <see cref="Validate"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string[]> ValidateGrades(LoanApplication application, IReadOnlyList<string> grades)
+    {
+        var errors = new FieldErrors();
+        var guarantors = application.Request?.Guarantors ?? [];
+        for (var i = 0; i < guarantors.Count; i++)
+        {
+            if (guarantors[i]?.Grade is { } grade && !grades.Contains(grade))
+            {
+                errors.Add($"request.guarantors[{i}].grade", $"must be a grade of the master scale: {string.Join(", ", grades)}");
+            }
+        }
+        return errors.ToDictionary();
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
@@ -8,7 +9,8 @@ using CreditDecision.Core.Vocabulary;
 namespace CreditDecision.Core.Decisions;
 
 /// <summary>
-/// Runs the stages of a decision over one ruleset snapshot and one portfolio version: rating, approval, limit, pricing, early warning. A pure
+/// Runs the stages of a decision over one ruleset snapshot and one portfolio version: rating, approval, limit,
+/// authority, pricing, early warning. A pure
 /// function of the snapshot and the application; the decision id and time are stamped by the caller and read by
 /// no rule, so the same input and rules always give the same decision.
 /// </summary>
@@ -22,27 +24,51 @@ public static class DecisionPipeline
 
     /// <summary>Evaluates a validated application (see <see cref="ApplicationValidator"/>).</summary>
     /// <param name="timings">Filled with each stage's time when given (live decisions); replays and backtests pass none.</param>
+    /// <remarks>
+    /// A stage whose ruleset the snapshot lacks (the authority stage in version sets recorded before it existed) does
+    /// not run, and the response fields only it gives are absent: a recorded decision replays exactly as it was made.
+    /// </remarks>
     public static DecisionResponse Evaluate(
         RulesetSnapshot snapshot, PortfolioSnapshot portfolio, LoanApplication application, Guid decisionId, DateTimeOffset decidedAt,
         StageTimings? timings = null)
     {
-        var facts = FactsBuilder.Build(application, portfolio);
+        var facts = FactsBuilder.Build(snapshot, application, portfolio);
         var trace = new List<StageTrace>(Stages.DecisionOrder.Count);
         var mark = timings is null ? 0 : Stopwatch.GetTimestamp();
+
         var at = new EvaluationPoint();
         try
         {
-            var rating = Rate(snapshot[Stage.Rating], facts, trace, ref at);
+            var ratingRuleset = snapshot[Stage.Rating];
+            var rating = Rate(ratingRuleset, facts, trace, ref at);
+            facts.Guarantees = FactsBuilder.Guarantees(
+                application.Request!.Guarantors, snapshot[Stage.Limit].Settings.GuaranteeRecognition, ratingRuleset.Settings.Grades, rating.GradeRank);
             Done(Stage.Rating);
             var (outcome, reasons) = Approval(snapshot[Stage.Approval], facts, trace, ref at);
             Done(Stage.Approval);
             var limit = Limit(snapshot[Stage.Limit], facts, outcome, trace, ref at);
             (outcome, reasons, limit) = ApplyMinimumAmount(snapshot[Stage.Limit], facts, outcome, reasons, limit);
             Done(Stage.Limit);
+            string? authorityLevel = null;
+            var authority = snapshot.Find(Stage.Authority);
+            if (authority is not null)
+            {
+                authorityLevel = Authorise(authority, facts, trace, ref at);
+                (outcome, reasons) = ReferAbove(authority.Settings.AuthorityLevels[0] != authorityLevel, authority.Settings.AuthorityReferral!,
+                    authority.Name, "Settings.Referral", facts, outcome, reasons);
+                Done(Stage.Authority);
+            }
             var pricing = Price(snapshot[Stage.Pricing], facts, trace, ref at);
             Done(Stage.Pricing);
-            var (warningLevel, warnings) = Warn(snapshot[Stage.EarlyWarning], facts, trace, ref at);
+            var earlyWarning = snapshot[Stage.EarlyWarning];
+            var (warningLevel, warnings, highest) = Warn(earlyWarning, facts, trace, ref at);
+            if (earlyWarning.Settings.WarningReferral is { } warningReferral)
+            {
+                (outcome, reasons) = ReferAbove(highest >= warningReferral.Level, warningReferral.Reason,
+                    earlyWarning.Name, "Settings.Referral", facts, outcome, reasons);
+            }
             Done(Stage.EarlyWarning);
+            if (authority is not null) authorityLevel = FinalAuthority(authority.Settings.AuthorityLevels, authorityLevel!, outcome);
 
             return new DecisionResponse
             {
@@ -53,7 +79,9 @@ public static class DecisionPipeline
                 Outcome = outcome,
                 Reasons = reasons,
                 Rating = rating,
+                EnterpriseSize = ratingRuleset.Settings.EnterpriseSize is null ? null : facts.Applicant.EnterpriseSize,
                 Limit = limit,
+                AuthorityLevel = authorityLevel,
                 Pricing = pricing,
                 WarningLevel = warningLevel,
                 Warnings = warnings,
@@ -80,23 +108,34 @@ public static class DecisionPipeline
     {
         var fired = Run(ruleset, facts, ref at);
         var score = ruleset.Settings.BasePoints;
+        var inDefault = false;
         var rules = new RuleTrace[fired.Length];
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            if (fired[i])
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
+            if (rule.Spec.DefaultTrigger) inDefault |= fired[i];
+            else if (fired[i])
             {
                 at.Value(i);
                 score += rule.Spec.Points;
             }
-            rules[i] = new RuleTrace(rule.Name, fired[i], fired[i] ? rule.Spec.Points : null);
         }
         trace.Add(Trace(ruleset, rules));
         at.Result();
 
         var grades = ruleset.Settings.Grades;
         var rank = 0;
-        while (rank < grades.Length - 1 && score < grades[rank].MinScore) rank++;
+        if (inDefault)
+        {
+            rank = grades.Length - 1;
+        }
+        else
+        {
+            // The last scored grade takes every score below the grade before it.
+            var lastScored = ruleset.Settings.ScoredGradeCount - 1;
+            while (rank < lastScored && score < grades[rank].MinScore) rank++;
+        }
         var grade = grades[rank];
         facts.Rating = new RatingFacts { Score = score, Grade = grade.Grade, GradeRank = rank + 1, Pd = grade.Pd };
         return new RatingResult(score, grade.Grade, rank + 1, grade.Pd);
@@ -112,7 +151,7 @@ public static class DecisionPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var spec = ruleset.Rules[i].Spec;
-            rules[i] = new RuleTrace(ruleset.Rules[i].Name, fired[i], Code: fired[i] ? spec.Code : null);
+            rules[i] = fired[i] ? ruleset.Rules[i].Fired : ruleset.Rules[i].Silent;
             if (!fired[i]) continue;
             var reason = new DecisionReason(spec.Code!, spec.Effect!, spec.Message!, ruleset.Name, ruleset.Rules[i].Name);
             (spec.Effect == Decline ? declines : refers).Add(reason);
@@ -138,7 +177,7 @@ public static class DecisionPipeline
             var rule = ruleset.Rules[i];
             if (!fired[i])
             {
-                rules[i] = new RuleTrace(rule.Name, false);
+                rules[i] = rule.Silent;
                 continue;
             }
             var amount = Math.Max(0m, Output(rule, facts, i, ref at));
@@ -156,9 +195,18 @@ public static class DecisionPipeline
         var step = ruleset.Settings.RoundDownTo;
         var approved = outcome == Decline ? 0m : step > 0m ? Math.Floor(lowest / step) * step : Math.Floor(lowest * 100m) / 100m;
         if (outcome == Decline) bindingCap = DeclinedCap;
-        facts.Limit = new LimitFacts { ApprovedAmount = approved, BindingCap = bindingCap };
+        facts.Limit = LimitFactsOf(facts, approved, bindingCap);
         return new LimitResult(requested, approved, bindingCap, caps);
     }
+
+    internal static LimitFacts LimitFactsOf(DecisionFacts facts, decimal approved, string bindingCap) => new()
+    {
+        ApprovedAmount = approved,
+        BindingCap = bindingCap,
+        CreditExposureAfter = approved + (facts.Applicant.GroupId.Length > 0 && facts.Concentration.BookTotal > 0m
+            ? facts.Concentration.GroupExposure
+            : facts.Applicant.ExistingExposure),
+    };
 
     /// <summary>
     /// When the caps leave less than the ruleset's minimum amount, the ruleset's BelowMinimum reason applies: an
@@ -174,7 +222,7 @@ public static class DecisionPipeline
         if (rule.Effect == Decline)
         {
             limit = limit with { ApprovedAmount = 0m, BindingCap = DeclinedCap };
-            facts.Limit = new LimitFacts { ApprovedAmount = 0m, BindingCap = DeclinedCap };
+            facts.Limit = LimitFactsOf(facts, 0m, DeclinedCap);
             outcome = Decline;
             reasons = [reason, .. reasons];
         }
@@ -187,19 +235,62 @@ public static class DecisionPipeline
         return (outcome, reasons, limit);
     }
 
+    /// <summary>The approval level the credit needs: the highest level of the fired rules, else the first (automatic).</summary>
+    private static string Authorise(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
+    {
+        var levels = ruleset.Settings.AuthorityLevels;
+        var fired = Run(ruleset, facts, ref at);
+        var rules = new RuleTrace[fired.Length];
+        var highest = 0;
+        for (var i = 0; i < fired.Length; i++)
+        {
+            var rule = ruleset.Rules[i];
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
+            if (!fired[i]) continue;
+            at.Value(i);
+            highest = Math.Max(highest, levels.IndexOf(rule.Spec.AuthorityLevel!));
+        }
+        trace.Add(Trace(ruleset, rules));
+        at.Result();
+        return levels[highest];
+    }
+
+    /// <summary>
+    /// A decline needs nobody's approval: the first (automatic) level. A referral is decided by a person: at least the
+    /// level after it. Otherwise the level the matrix gave.
+    /// </summary>
+    private static string FinalAuthority(ImmutableArray<string> levels, string level, string outcome) => outcome switch
+    {
+        Decline => levels[0],
+        Refer when level == levels[0] => levels[1],
+        _ => level,
+    };
+
+    /// <summary>
+    /// When <paramref name="applies"/>, an application that is not declined is referred with <paramref name="reason"/>,
+    /// listed after every earlier reason.
+    /// </summary>
+    private static (string, IReadOnlyList<DecisionReason>) ReferAbove(
+        bool applies, RuleSpec reason, string ruleset, string source, DecisionFacts facts, string outcome, IReadOnlyList<DecisionReason> reasons)
+    {
+        if (!applies || outcome == Decline) return (outcome, reasons);
+        facts.Approval = new ApprovalFacts { Outcome = Refer };
+        return (Refer, [.. reasons, new DecisionReason(reason.Code!, reason.Effect!, reason.Message!, ruleset, source)]);
+    }
+
     private static PricingResult Price(CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
     {
         var fired = Run(ruleset, facts, ref at);
         var rules = new RuleTrace[fired.Length];
         var components = new List<RateComponent>();
         decimal rate = 0m, floor = decimal.MinValue, cap = decimal.MaxValue;
-        decimal? lgd = null, ead = null, riskWeight = null;
+        decimal? lgd = null, ead = null, riskWeight = null, covered = null;
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
             if (!fired[i])
             {
-                rules[i] = new RuleTrace(rule.Name, false);
+                rules[i] = rule.Silent;
                 continue;
             }
             var value = Output(rule, facts, i, ref at);
@@ -215,6 +306,7 @@ public static class DecisionPipeline
                 case PricingMeasure.Lgd: lgd ??= value; break;
                 case PricingMeasure.Ead: ead ??= value; break;
                 case PricingMeasure.RiskWeight: riskWeight ??= value; break;
+                case PricingMeasure.CoveredExposure: covered ??= value; break;
             }
         }
         trace.Add(Trace(ruleset, rules));
@@ -223,6 +315,8 @@ public static class DecisionPipeline
         if (lgd is null) throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, "no rule set the LGD; add a rule that always fires as the last LGD rule");
         if (riskWeight is null) throw new RuleEvaluationException(ruleset.Name, ruleset.Version, null, "no rule set the risk weight; add a rule that always fires as the last risk-weight rule");
         var exposure = ead ?? facts.Limit!.ApprovedAmount;
+        // Only a ruleset with covered-exposure rules reports the covered part; the rest of the EAD takes the risk weight.
+        var coveredPart = covered is { } part ? Math.Clamp(part, 0m, exposure) : (decimal?)null;
         var pd = facts.Rating!.Pd;
         var annualRate = Math.Min(Math.Max(rate, floor), cap);
         return new PricingResult(
@@ -233,10 +327,11 @@ public static class DecisionPipeline
             Ead: exposure,
             ExpectedLoss: decimal.Round(pd * lgd.Value * exposure, 2, MidpointRounding.ToEven),
             RiskWeight: riskWeight.Value,
-            RiskWeightedAssets: decimal.Round(exposure * riskWeight.Value, 2, MidpointRounding.ToEven));
+            RiskWeightedAssets: decimal.Round((exposure - (coveredPart ?? 0m)) * riskWeight.Value, 2, MidpointRounding.ToEven),
+            CoveredExposure: coveredPart);
     }
 
-    private static (string Level, IReadOnlyList<WarningSignal> Warnings) Warn(
+    private static (string Level, IReadOnlyList<WarningSignal> Warnings, WarningLevel Highest) Warn(
         CompiledRuleset ruleset, DecisionFacts facts, List<StageTrace> trace, ref EvaluationPoint at)
     {
         var fired = Run(ruleset, facts, ref at);
@@ -246,13 +341,13 @@ public static class DecisionPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.Code : null);
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
             if (!fired[i]) continue;
             warnings.Add(new WarningSignal(rule.Spec.Code!, LevelName(rule.Spec.Level), rule.Spec.Message!, rule.Name));
             if (rule.Spec.Level > level) level = rule.Spec.Level;
         }
         trace.Add(Trace(ruleset, rules));
-        return (LevelName(level), warnings);
+        return (LevelName(level), warnings, level);
     }
 
     public static string LevelName(WarningLevel level) => level switch

@@ -15,6 +15,8 @@ public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, Ti
         var errors = ApplicationValidator.Validate(application);
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var snapshot = rules.Current ?? throw new RulesNotLoadedException(rules.Status);
+        errors = ApplicationValidator.ValidateGrades(application, MonitoringPipeline.Grades(snapshot));
+        if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var book = portfolio.Current;
         // Milliseconds: the precision every decision log store keeps exactly, so a replay reproduces the time.
         var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());

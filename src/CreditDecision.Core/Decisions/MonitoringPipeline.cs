@@ -41,7 +41,7 @@ public static class MonitoringPipeline
         for (var i = 0; i < fired.Length; i++)
         {
             var rule = ruleset.Rules[i];
-            rules[i] = new RuleTrace(rule.Name, fired[i], Code: fired[i] ? rule.Spec.Code : null);
+            rules[i] = fired[i] ? rule.Fired : rule.Silent;
             if (!fired[i]) continue;
             var spec = rule.Spec;
             signals.Add(new MonitoringSignal(spec.Code!, DecisionPipeline.LevelName(spec.Level), KebabCase.Of(spec.Action), spec.Downgrade, spec.Message!, rule.Name));
@@ -64,11 +64,21 @@ public static class MonitoringPipeline
             RecommendedAction = KebabCase.Of(recommended),
             Actions = [.. actions.Select(a => KebabCase.Of(a))],
             CurrentGrade = review.CurrentGrade!,
-            SuggestedGrade = grades[Math.Min(currentRank + downgrade, grades.Count - 1)],
+            SuggestedGrade = SuggestedGrade(snapshot, grades, currentRank, downgrade),
             DowngradeNotches = downgrade,
             Rulesets = [snapshot[Stage.Rating].ToVersionRef(), ruleset.ToVersionRef()],
             Trace = [DecisionPipeline.Trace(ruleset, rules)],
         };
+    }
+
+    /// <summary>
+    /// The current grade moved down by the downgrade, never past the last scored grade: signals lower a grade, only a
+    /// default puts a loan in the default grade (a loan already there stays).
+    /// </summary>
+    private static string SuggestedGrade(RulesetSnapshot snapshot, IReadOnlyList<string> grades, int currentRank, int downgrade)
+    {
+        var lastScored = snapshot[Stage.Rating].Settings.ScoredGradeCount - 1;
+        return grades[currentRank > lastScored ? currentRank : Math.Min(currentRank + downgrade, lastScored)];
     }
 
     private static int IndexOf(IReadOnlyList<string> grades, string grade)

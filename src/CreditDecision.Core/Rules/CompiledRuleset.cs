@@ -53,6 +53,20 @@ public sealed class CompiledRule
 
     /// <summary>The <c>Output</c> expression as written.</summary>
     public string? OutputExpression { get; init; }
+
+    /// <summary>The trace of the rule when it does not fire: the same for every decision, so made once.</summary>
+    public RuleTrace Silent => _silent ??= new RuleTrace(Name, false);
+
+    /// <summary>
+    /// The trace of a rule whose firing always reports the same thing: a scorecard bin's points, a default trigger,
+    /// or a reason, warning or signal code or approval level. Limit and pricing rules report computed values instead.
+    /// </summary>
+    public RuleTrace Fired => _fired ??= new RuleTrace(
+        Name, true, Spec.Factor is not null ? Spec.Points : null, Spec.Code ?? Spec.AuthorityLevel);
+
+    // Built on first use; two threads racing build equal values, either of which may be kept.
+    private RuleTrace? _silent;
+    private RuleTrace? _fired;
 }
 
 /// <summary>The stage-specific fields a rule's <c>Properties</c> carry; which ones are required depends on the stage.</summary>
@@ -87,6 +101,12 @@ public sealed record RuleSpec
 
     /// <summary>Monitoring: notches the loan's grade should move down when the signal fires.</summary>
     public int Downgrade { get; init; }
+
+    /// <summary>Rating: the rule is a default trigger; when it fires the borrower gets the master scale's default grade.</summary>
+    public bool DefaultTrigger { get; init; }
+
+    /// <summary>Authority: the approval level the credit needs at least when the rule fires.</summary>
+    public string? AuthorityLevel { get; init; }
 }
 
 /// <summary>What a pricing rule's output sets.</summary>
@@ -99,6 +119,9 @@ public enum PricingMeasure
     Lgd,
     Ead,
     RiskWeight,
+
+    /// <summary>The part of the EAD covered by collateral that takes a 0 % risk weight (cash on deposit with the bank).</summary>
+    CoveredExposure,
 }
 
 /// <summary>Early-warning levels, in increasing severity.</summary>
@@ -129,7 +152,71 @@ public sealed record StageSettings
 
     /// <summary>Limit: what happens when the caps leave less than <see cref="MinimumAmount"/> (effect, code, message).</summary>
     public RuleSpec? BelowMinimum { get; init; }
+
+    /// <summary>Rating: the national SME size standard the enterprise size is derived from; null when the file has none.</summary>
+    public SizeStandard? EnterpriseSize { get; init; }
+
+    /// <summary>Limit: the stress rate and repayment profiles of the pro-forma debt service; null when the file has none.</summary>
+    public DebtServicePolicy? DebtService { get; init; }
+
+    /// <summary>Limit: how much of each guarantor's amount counts as security; null when the file has none (nothing counts).</summary>
+    public GuaranteeRecognition? GuaranteeRecognition { get; init; }
+
+    /// <summary>Early warning: the level from which a signal refers the application, and the reason given; null for none.</summary>
+    public WarningReferral? WarningReferral { get; init; }
+
+    /// <summary>Authority: the approval levels, lowest (automatic) first.</summary>
+    public ImmutableArray<string> AuthorityLevels { get; init; } = [];
+
+    /// <summary>Authority: the reason given when the credit needs more than the first level.</summary>
+    public RuleSpec? AuthorityReferral { get; init; }
+
+    /// <summary>Rating: the grade borrowers in default get, the last of the scale; null when the scale has none.</summary>
+    public GradeBand? DefaultGrade => Grades.Length > 0 && Grades[^1].IsDefault ? Grades[^1] : null;
+
+    /// <summary>Rating: the grades a score can reach (all but the default grade), best first.</summary>
+    public int ScoredGradeCount => DefaultGrade is null ? Grades.Length : Grades.Length - 1;
 }
 
-/// <summary>A grade of the master scale: scores at or above <see cref="MinScore"/> get it, with its PD.</summary>
-public sealed record GradeBand(string Grade, decimal MinScore, decimal Pd);
+/// <summary>
+/// A grade of the master scale with its PD. Scores at or above <see cref="MinScore"/> get it; the last scored grade
+/// takes every lower score. The default grade (<see cref="IsDefault"/>) takes no score: default triggers assign it.
+/// </summary>
+public sealed record GradeBand(string Grade, decimal? MinScore, decimal Pd, bool IsDefault = false);
+
+/// <summary>The national SME size standard: per industry item, the thresholds a large, medium and small enterprise meets.</summary>
+/// <param name="ByIndustry">One row per <see cref="SizeStandardIndustry"/>, in the enum's order.</param>
+public sealed record SizeStandard(ImmutableArray<SizeThresholds> ByIndustry)
+{
+    public SizeThresholds For(SizeStandardIndustry industry) => ByIndustry[(int)industry];
+}
+
+/// <summary>
+/// One industry item of the size standard. An enterprise is large if it meets every <see cref="Large"/> threshold,
+/// else medium if it meets every <see cref="Medium"/> one, else small if it meets every <see cref="Small"/> one,
+/// else micro.
+/// </summary>
+public sealed record SizeThresholds(SizeTest Large, SizeTest Medium, SizeTest Small);
+
+/// <summary>Lower bounds, each optional: employees, revenue, total assets. An enterprise meets the test when it reaches every bound given.</summary>
+public sealed record SizeTest(decimal? Employees, decimal? Revenue, decimal? TotalAssets)
+{
+    public bool IsMetBy(decimal employees, decimal revenue, decimal totalAssets) =>
+        employees >= (Employees ?? 0m) && revenue >= (Revenue ?? 0m) && totalAssets >= (TotalAssets ?? 0m);
+}
+
+/// <summary>How a loan's debt service is stressed: the rate, and the products repaid from the working-capital cycle (interest only).</summary>
+public sealed record DebtServicePolicy(decimal StressRate, ImmutableArray<Product> InterestOnlyProducts);
+
+/// <summary>
+/// Recognition factors of guarantees: by guarantor type; a related party's guarantee, and that of a guarantor graded
+/// below the borrower (or an enterprise without a grade), take their own factor instead.
+/// </summary>
+/// <param name="ByType">One factor per <see cref="GuarantorType"/>, in the enum's order.</param>
+public sealed record GuaranteeRecognition(ImmutableArray<decimal> ByType, decimal RelatedParty, decimal WeakerThanBorrower)
+{
+    public decimal For(GuarantorType type) => ByType[(int)type];
+}
+
+/// <summary>From <see cref="Level"/> up, an origination warning refers an application that is not declined, with <see cref="Reason"/>.</summary>
+public sealed record WarningReferral(WarningLevel Level, RuleSpec Reason);

@@ -54,6 +54,10 @@ public sealed record CaseExpectation
     public decimal? AnnualRate { get; init; }
     public decimal? Lgd { get; init; }
     public decimal? RiskWeight { get; init; }
+    public decimal? Ead { get; init; }
+    public decimal? RiskWeightedAssets { get; init; }
+    public string? AuthorityLevel { get; init; }
+    public string? EnterpriseSize { get; init; }
     public string? WarningLevel { get; init; }
 
     /// <summary>The warning codes, exactly and in order.</summary>
@@ -80,8 +84,13 @@ public sealed record CaseExpectation
 
 /// <summary>The result of running one case.</summary>
 /// <param name="EvaluationError">When a rule could not be evaluated for the case: that rule, in its own file.</param>
+/// <param name="Bound">
+/// Rules of the case's ruleset that bound: the limit cap that set the approved amount, the rate floor that raised the
+/// rate or the rate cap that cut it.
+/// </param>
 public sealed record CaseResult(
-    string File, string Ruleset, string Case, IReadOnlyList<string> Differences, IReadOnlyDictionary<string, bool> Fired, RuleError? EvaluationError = null)
+    string File, string Ruleset, string Case, IReadOnlyList<string> Differences, IReadOnlyDictionary<string, bool> Fired,
+    RuleError? EvaluationError = null, IReadOnlySet<string>? Bound = null)
 {
     public bool Passed => Differences.Count == 0;
 }
@@ -137,6 +146,89 @@ public static class RuleCaseRunner
             }
         }
         return (results, errors);
+    }
+
+    /// <summary>
+    /// What the cases of each ruleset that has a cases file leave untested: a rule that fires in no case, one that stays
+    /// silent in none (unless its Expression is the literal "true"), and a cap, rate floor or rate cap that binds in
+    /// none. A limit that can never bind, or a price cap that nothing reaches, is policy that does nothing; like a
+    /// failing case, each gap keeps the version from going live.
+    /// </summary>
+    public static IEnumerable<RuleError> Gaps(RulesetSnapshot snapshot, IReadOnlyList<CaseResult> results)
+    {
+        foreach (var ruleset in snapshot.All)
+        {
+            var own = results.Where(r => r.Ruleset == ruleset.Name).ToList();
+            if (own.Count == 0) continue;
+            var file = own[0].File;
+            foreach (var rule in ruleset.Rules)
+            {
+                if (!own.Any(r => r.Fired.GetValueOrDefault(rule.Name)))
+                {
+                    yield return new RuleError(file, ruleset.Name, rule.Name, null, "no case makes this rule fire; add one that does");
+                }
+                if (rule.Expression.Trim() != "true" && !own.Any(r => r.Fired.TryGetValue(rule.Name, out var fired) && !fired))
+                {
+                    yield return new RuleError(file, ruleset.Name, rule.Name, null, "no case leaves this rule silent; add one where it does not fire");
+                }
+                if (MustBind(ruleset.Stage, rule.Spec) is { } what && !own.Any(r => r.Bound?.Contains(rule.Name) == true))
+                {
+                    yield return new RuleError(file, ruleset.Name, rule.Name, null, $"no case makes this {what} bind; add one where it {BindsWhen(what)}");
+                }
+            }
+        }
+    }
+
+    private static string? MustBind(Stage stage, RuleSpec spec) => (stage, spec.Sets) switch
+    {
+        (Stage.Limit, _) => "cap",
+        (Stage.Pricing, PricingMeasure.RateFloor) => "rate floor",
+        (Stage.Pricing, PricingMeasure.RateCap) => "rate cap",
+        _ => null,
+    };
+
+    private static string BindsWhen(string what) => what switch
+    {
+        "cap" => "sets the approved amount: the lowest cap, below the amount asked",
+        "rate floor" => "raises the rate: the highest floor, above the sum of the rate components",
+        _ => "cuts the rate: the lowest cap, below the sum of the rate components (or the floor)",
+    };
+
+    /// <summary>The rules of a limit or pricing ruleset that bound in a decision.</summary>
+    private static HashSet<string> BoundRules(CompiledRuleset ruleset, DecisionResponse decision)
+    {
+        var bound = new HashSet<string>(StringComparer.Ordinal);
+        if (ruleset.Stage == Stage.Limit)
+        {
+            // The pipeline keeps the first cap, in file order, that is strictly below the request and every cap before it.
+            var limit = decision.Limit;
+            var lowest = limit.RequestedAmount;
+            string? binding = null;
+            foreach (var cap in limit.Caps)
+            {
+                if (cap.Amount >= lowest) continue;
+                lowest = cap.Amount;
+                binding = cap.Rule;
+            }
+            if (binding is not null) bound.Add(binding);
+        }
+        else if (ruleset.Stage == Stage.Pricing)
+        {
+            var trace = decision.Trace.Single(t => t.Ruleset == ruleset.Name).Rules;
+            var sum = decision.Pricing.Components.Sum(c => c.Rate);
+            RuleTrace? floor = null, cap = null;
+            for (var i = 0; i < trace.Count; i++)
+            {
+                if (!trace[i].Fired) continue;
+                var sets = ruleset.Rules[i].Spec.Sets;
+                if (sets == PricingMeasure.RateFloor && (floor is null || trace[i].Value > floor.Value)) floor = trace[i];
+                if (sets == PricingMeasure.RateCap && (cap is null || trace[i].Value < cap.Value)) cap = trace[i];
+            }
+            var floored = floor is not null && floor.Value > sum ? floor.Value!.Value : sum;
+            if (floor is not null && floor.Value > sum && (cap is null || cap.Value >= floor.Value)) bound.Add(floor.Rule);
+            if (cap is not null && cap.Value < floored) bound.Add(cap.Rule);
+        }
+        return bound;
     }
 
     /// <summary>Each case that ran and did not show what it expects, as an error that keeps its ruleset version from going live.</summary>
@@ -246,6 +338,7 @@ public static class RuleCaseRunner
         var (application, readError) = Input<LoanApplication>(baseApplication, @case);
         if (readError is not null) return new CaseResult(path, ruleset.Name, @case.Name!, [readError], fired);
         var invalid = ApplicationValidator.Validate(application!);
+        if (invalid.Count == 0) invalid = ApplicationValidator.ValidateGrades(application!, MonitoringPipeline.Grades(snapshot));
         if (invalid.Count > 0)
         {
             return new CaseResult(path, ruleset.Name, @case.Name!,
@@ -273,11 +366,15 @@ public static class RuleCaseRunner
         Compare(differences, "AnnualRate", expect.AnnualRate, decision.Pricing.AnnualRate);
         Compare(differences, "Lgd", expect.Lgd, decision.Pricing.Lgd);
         Compare(differences, "RiskWeight", expect.RiskWeight, decision.Pricing.RiskWeight);
+        Compare(differences, "Ead", expect.Ead, decision.Pricing.Ead);
+        Compare(differences, "RiskWeightedAssets", expect.RiskWeightedAssets, decision.Pricing.RiskWeightedAssets);
+        Compare(differences, "AuthorityLevel", expect.AuthorityLevel, decision.AuthorityLevel);
+        Compare(differences, "EnterpriseSize", expect.EnterpriseSize, decision.EnterpriseSize);
         Compare(differences, "WarningLevel", expect.WarningLevel, decision.WarningLevel);
         Compare(differences, "WarningCodes", Join(expect.WarningCodes), Join(decision.Warnings.Select(w => w.Code)));
         foreach (var rule in expect.Fired ?? []) CheckFired(differences, fired, rule, expected: true);
         foreach (var rule in expect.NotFired ?? []) CheckFired(differences, fired, rule, expected: false);
-        return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired);
+        return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired, Bound: BoundRules(ruleset, decision));
     }
 
     private static void CheckFired(List<string> differences, Dictionary<string, bool> fired, string rule, bool expected)

@@ -8,7 +8,10 @@ public static class RulesDirectoryLoader
 {
     public const string CasesSuffix = ".cases.json";
 
-    /// <summary>Compiles the folder and runs its cases: the full check a version passes before it goes live.</summary>
+    /// <summary>
+    /// Compiles the folder and runs its cases: the full check a version passes before it goes live, including that the
+    /// cases make every rule fire and stay silent and every cap and rate limit bind.
+    /// </summary>
     public static LoadResult Load(string directory, TimeProvider clock)
     {
         var (compiled, caseFailures) = LoadCandidate(directory, clock);
@@ -17,7 +20,8 @@ public static class RulesDirectoryLoader
 
     /// <summary>
     /// Compiles a folder and runs its cases without requiring them to pass: a draft policy is backtested before its
-    /// cases are brought up to date, and the cases it breaks are part of what a risk committee reviews.
+    /// cases are brought up to date, and the cases it breaks (or the rules, caps and rate limits they no longer
+    /// exercise) are part of what a risk committee reviews.
     /// </summary>
     /// <remarks>A rule that cannot be evaluated for some case refuses the folder here too: it is broken, whatever the cases expected.</remarks>
     public static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) LoadCandidate(string directory, TimeProvider clock)
@@ -37,7 +41,7 @@ public static class RulesDirectoryLoader
         }
         var evaluationErrors = RuleCaseRunner.EvaluationErrors(results);
         if (evaluationErrors.Count > 0) return (LoadResult.Failed(evaluationErrors), []);
-        return (compiled, [.. fileErrors, .. RuleCaseRunner.Failures(results)]);
+        return (compiled, [.. fileErrors, .. RuleCaseRunner.Failures(results), .. RuleCaseRunner.Gaps(snapshot, results)]);
     }
 
     /// <summary>Compiles every rule file of the folder into a candidate snapshot, without running the cases.</summary>
@@ -74,6 +78,7 @@ public static class RulesDirectoryLoader
             errors.Add(new RuleError(directory, duplicate.Key, null, null,
                 $"WorkflowName '{duplicate.Key}' is used by more than one file: {string.Join(", ", duplicate.Select(r => Path.GetFileName(r.SourceFile)))}"));
         }
+        foreach (var ruleset in rulesets) errors.AddRange(CurrentFormat.Check(ruleset));
         var stagesWithFileErrors = errors.Count > 0;
         foreach (var missing in Stages.All.Where(s => rulesets.All(r => r.Stage != s)))
         {
@@ -116,4 +121,22 @@ public static class RulesDirectoryLoader
 public sealed record LoadResult(RulesetSnapshot? Snapshot, IReadOnlyList<RuleError> Errors)
 {
     public static LoadResult Failed(params IReadOnlyList<RuleError> errors) => new(null, errors);
+}
+
+/// <summary>
+/// Forms that files written before a change of the format may still hold, and that archived versions keep so that
+/// their decisions replay, but that a new version may not use. Checked when a folder is loaded, not when an archived
+/// version is compiled for a replay.
+/// </summary>
+internal static class CurrentFormat
+{
+    public static IEnumerable<RuleError> Check(CompiledRuleset ruleset)
+    {
+        if (ruleset.Stage == Stage.Rating && ruleset.Settings.Grades is { Length: > 0 } grades
+            && grades[ruleset.Settings.ScoredGradeCount - 1] is { MinScore: not null } open)
+        {
+            yield return new RuleError(ruleset.SourceFile, ruleset.Name, null, null,
+                $"Settings.Grades: '{open.Grade}' is the last scored grade and takes every lower score; remove its MinScore so that the file says so");
+        }
+    }
 }

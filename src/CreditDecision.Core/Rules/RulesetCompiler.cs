@@ -49,7 +49,7 @@ public static partial class RulesetCompiler
 
     internal static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
     {
-        "applicant", "loan", "rating", "approval", "limit", "concentration", "review", "true", "false", "null", "in", "it", "new",
+        "applicant", "loan", "rating", "approval", "limit", "concentration", "guarantees", "review", "true", "false", "null", "in", "it", "new",
         "iif", "np", "Math", "Finance", "and", "or", "not",
     };
 
@@ -138,6 +138,7 @@ public static partial class RulesetCompiler
             _literals = CompileParameters();
             var settings = StageSettingsReader.Read(stage, file.Settings, message => Error(null, null, message));
             var rules = CompileRules(stage);
+            CheckRulesAgainstSettings(stage, settings, rules);
             if (_errors.Count > 0) return CompilationResult.Failed(_errors);
 
             var workflow = new Workflow
@@ -237,6 +238,26 @@ public static partial class RulesetCompiler
             return compiled;
         }
 
+        /// <summary>What a rule's Properties name must exist in the ruleset's Settings.</summary>
+        private void CheckRulesAgainstSettings(Stage stage, StageSettings settings, List<CompiledRule> rules)
+        {
+            if (stage == Stage.Rating && settings.DefaultGrade is null)
+            {
+                foreach (var rule in rules.Where(r => r.Spec.DefaultTrigger))
+                {
+                    Error(rule.Name, null, "is a default trigger, but Settings.Grades has no default grade (\"Default\": true) for it to assign");
+                }
+            }
+            if (stage == Stage.Authority)
+            {
+                if (settings.AuthorityReferral is { Effect: not "refer" }) Error(null, null, "Settings.Referral.Effect must be refer: a credit above automatic authority goes to a person");
+                foreach (var rule in rules.Where(r => r.Spec.AuthorityLevel is { } level && !settings.AuthorityLevels.Contains(level)))
+                {
+                    Error(rule.Name, null, $"Properties.Level '{rule.Spec.AuthorityLevel}' is not one of Settings.Levels: {string.Join(", ", settings.AuthorityLevels)}");
+                }
+            }
+        }
+
         private Func<DecisionFacts, decimal>? CompileOutput(Stage stage, string rule, string? output)
         {
             var needsOutput = stage is Stage.Limit or Stage.Pricing;
@@ -262,11 +283,12 @@ public static partial class RulesetCompiler
         private static Func<DecisionFacts, T> Compile<T>(Stage stage, Expression body)
         {
             var facts = Expression.Parameter(typeof(DecisionFacts), "facts");
-            var inputs = stage.Inputs();
+            var (hoisted, used) = CompiledForm.Of(body);
+            var inputs = stage.Inputs().Where(i => used.Contains(i.Parameter)).ToList();
             var block = Expression.Block(
                 inputs.Select(i => i.Parameter),
                 inputs.Select(i => (Expression)Expression.Assign(i.Parameter, Expression.Property(facts, i.FactsProperty)))
-                    .Append(body));
+                    .Append(hoisted));
             return Expression.Lambda<Func<DecisionFacts, T>>(block, facts).CompileFast();
         }
 
@@ -338,4 +360,35 @@ public sealed record CompilationResult(CompiledRuleset? Ruleset, IReadOnlyList<R
 {
     public static CompilationResult Succeeded(CompiledRuleset ruleset) => new(ruleset, []);
     public static CompilationResult Failed(params IReadOnlyList<RuleError> errors) => new(null, errors);
+}
+
+/// <summary>
+/// What a checked expression tree compiles to: a list literal (<c>x in ("a", "b")</c>, which the parser builds as a new
+/// array on every evaluation) becomes one array built at load and only read afterwards, and the rule inputs the
+/// expression reads are noted so that the delegate fetches only those. Evaluation gives the same result, without
+/// allocating.
+/// </summary>
+internal sealed class CompiledForm : ExpressionVisitor
+{
+    private readonly HashSet<ParameterExpression> _used = [];
+
+    public static (Expression Body, IReadOnlySet<ParameterExpression> Used) Of(Expression body)
+    {
+        var form = new CompiledForm();
+        return (form.Visit(body), form._used);
+    }
+
+    protected override Expression VisitParameter(ParameterExpression node)
+    {
+        _used.Add(node);
+        return node;
+    }
+
+    protected override Expression VisitNewArray(NewArrayExpression node)
+    {
+        if (node.NodeType != ExpressionType.NewArrayInit || !node.Expressions.All(e => e is ConstantExpression)) return base.VisitNewArray(node);
+        var array = Array.CreateInstance(node.Type.GetElementType()!, node.Expressions.Count);
+        for (var i = 0; i < node.Expressions.Count; i++) array.SetValue(((ConstantExpression)node.Expressions[i]).Value, i);
+        return Expression.Constant(array, node.Type);
+    }
 }

@@ -14,6 +14,8 @@ public sealed class RulesetSnapshot
     public RulesetSnapshot(IEnumerable<CompiledRuleset> rulesets, DateTimeOffset loadedAt)
     {
         ByStage = rulesets.ToImmutableDictionary(r => r.Stage);
+        _byStageIndex = new CompiledRuleset?[Enum.GetValues<Stage>().Length];
+        foreach (var (stage, ruleset) in ByStage) _byStageIndex[(int)stage] = ruleset;
         InDecisionOrder = [.. Stages.DecisionOrder.Where(ByStage.ContainsKey).Select(s => ByStage[s])];
         All = [.. Stages.All.Where(ByStage.ContainsKey).Select(s => ByStage[s])];
         VersionRefs = [.. InDecisionOrder.Select(r => r.ToVersionRef())];
@@ -41,5 +43,12 @@ public sealed class RulesetSnapshot
 
     public DateTimeOffset LoadedAt { get; }
 
-    public CompiledRuleset this[Stage stage] => ByStage[stage];
+    public CompiledRuleset this[Stage stage] =>
+        _byStageIndex[(int)stage] ?? throw new KeyNotFoundException($"The snapshot has no ruleset for stage '{stage.WireName()}'.");
+
+    /// <summary>The ruleset of a stage the snapshot may lack (one added after some logged version sets were made).</summary>
+    public CompiledRuleset? Find(Stage stage) => _byStageIndex[(int)stage];
+
+    // Read on every stage of every decision: an array is faster than the dictionary and holds the same rulesets.
+    private readonly CompiledRuleset?[] _byStageIndex;
 }

@@ -10,6 +10,9 @@ public enum Stage
     Rating,
     Approval,
     Limit,
+
+    /// <summary>Who may approve the credit: an approval level from the authority matrix, after the limit.</summary>
+    Authority,
     Pricing,
     EarlyWarning,
 
@@ -68,13 +71,16 @@ public sealed class DecisionFacts
     public RatingFacts? Rating { get; set; }
     public ApprovalFacts? Approval { get; set; }
     public LimitFacts? Limit { get; set; }
+
+    /// <summary>The guarantors as recognised for the borrower's grade; set after rating.</summary>
+    public GuaranteeFacts? Guarantees { get; set; }
 }
 
 public static class Stages
 {
     /// <summary>The order in which a decision runs the stages; each reads the results of those before it.</summary>
     public static readonly IReadOnlyList<Stage> DecisionOrder =
-        [Stage.Rating, Stage.Approval, Stage.Limit, Stage.Pricing, Stage.EarlyWarning];
+        [Stage.Rating, Stage.Approval, Stage.Limit, Stage.Authority, Stage.Pricing, Stage.EarlyWarning];
 
     /// <summary>Every stage a rules folder must have a ruleset for: the decision stages, then monitoring.</summary>
     public static readonly IReadOnlyList<Stage> All = [.. DecisionOrder, Stage.Monitoring];
@@ -86,14 +92,16 @@ public static class Stages
     private static readonly RuleInput Limit = new("limit", nameof(DecisionFacts.Limit));
     private static readonly RuleInput Review = new("review", nameof(DecisionFacts.Review));
     private static readonly RuleInput Concentration = new("concentration", nameof(DecisionFacts.Concentration));
+    private static readonly RuleInput Guarantees = new("guarantees", nameof(DecisionFacts.Guarantees));
 
     private static readonly Dictionary<Stage, RuleInput[]> InputsByStage = new()
     {
         [Stage.Rating] = [Applicant, Loan],
-        [Stage.Approval] = [Applicant, Loan, Rating, Concentration],
-        [Stage.Limit] = [Applicant, Loan, Rating, Approval, Concentration],
-        [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit, Concentration],
-        [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit, Concentration],
+        [Stage.Approval] = [Applicant, Loan, Rating, Concentration, Guarantees],
+        [Stage.Limit] = [Applicant, Loan, Rating, Approval, Concentration, Guarantees],
+        [Stage.Authority] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
+        [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
+        [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
         [Stage.Monitoring] = [Review],
     };
 
@@ -105,6 +113,7 @@ public static class Stages
         Stage.Rating => "rating",
         Stage.Approval => "approval",
         Stage.Limit => "limit",
+        Stage.Authority => "authority",
         Stage.Pricing => "pricing",
         Stage.EarlyWarning => "early-warning",
         Stage.Monitoring => "monitoring",
