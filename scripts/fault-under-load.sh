@@ -70,7 +70,7 @@ start_service() {
         export DecisionLog__Provider=sqlite
         export DecisionLog__ConnectionString="Data Source=$work/decisions.db"
         # All load comes from one address: the per-address limit would refuse it, and the run checks every answer.
-        export RateLimiting__ApiRequestsPerSecond=0
+        export RateLimiting__ApiRequestsPerWindow=0
         export Auth__ApiKeys__fault__Key="$FAULT_API_KEY"
         export Auth__ApiKeys__fault__Roles__0=originator
         export Auth__ApiKeys__fault__Roles__1=auditor

@@ -60,7 +60,7 @@ start_service() {
         export Rules__ChallengerDirectory="$work/run/challenger" Portfolio__File="$work/run/portfolio.json"
         export DecisionLog__Provider=sqlite DecisionLog__ConnectionString="Data Source=$work/run/decisions.db"
         # One client address sends everything here: its request rate is not what is measured.
-        export RateLimiting__ApiRequestsPerSecond=0
+        export RateLimiting__ApiRequestsPerWindow=0
         export Auth__ApiKeys__load__Key="$LOAD_API_KEY" Auth__ApiKeys__load__Roles__0=originator Auth__ApiKeys__load__Roles__1=policy Auth__ApiKeys__load__Roles__2=auditor
         exec dotnet "$dll" --urls "$url"
     ) >"$work/service.log" 2>&1 &

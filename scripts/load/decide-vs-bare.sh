@@ -49,7 +49,7 @@ url="http://127.0.0.1:$("${helper[@]}" port)"
     cd "$(dirname "$dll")"
     export ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning LoadBaseline__Enabled=true
     # All load comes from one address: the per-address limit would measure itself, not the service.
-    export RateLimiting__ApiRequestsPerSecond=0
+    export RateLimiting__ApiRequestsPerWindow=0
     export Rules__Directory="$work/rules" Rules__ArchiveDirectory="$work/rules-archive" Rules__RescanSeconds=3600
     export Portfolio__File="$repo/portfolio/portfolio.json"
     export DecisionLog__Provider=sqlite DecisionLog__ConnectionString="Data Source=$work/decisions.db"

@@ -99,7 +99,7 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output)
         start.Environment["DecisionLog__Provider"] = log.Provider;
         start.Environment["DecisionLog__ConnectionString"] = log.ConnectionString;
         // Sixteen clients on one address as fast as they can: what is measured is the log, not the per-address limit.
-        start.Environment["RateLimiting__ApiRequestsPerSecond"] = "0";
+        start.Environment["RateLimiting__ApiRequestsPerWindow"] = "0";
         foreach (var (name, value) in TestKeys.EnvironmentVariables()) start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -57,7 +57,7 @@ public sealed partial class PrismContractTests : IDisposable
         var limited = await ThroughPrismAsync(prism, new CreditDecisionApplication(_rules.Path)
         {
             ChallengerDirectory = _challenger.Path,
-            Settings = new Dictionary<string, string> { ["RateLimiting:ApiRequestsPerSecond"] = "1" },
+            Settings = new Dictionary<string, string> { ["RateLimiting:ApiRequestsPerWindow"] = "1", ["RateLimiting:ApiRequestWindowSeconds"] = "86400" },
         });
         await DriveOverTheRateLimitAsync(limited);
 
@@ -222,8 +222,8 @@ public sealed partial class PrismContractTests : IDisposable
     }
 
     /// <summary>
-    /// A service that lets one request with an API key through per client address and second: every keyed operation,
-    /// asked twice at once, answers the second with a 429 problem.
+    /// A service that lets one request with an API key through per client address and day: after the first, every
+    /// keyed operation answers with a 429 problem.
     /// </summary>
     private async Task DriveOverTheRateLimitAsync(Through s)
     {
@@ -234,6 +234,7 @@ public sealed partial class PrismContractTests : IDisposable
             var body = operation.TryGetProperty("requestBody", out _) ? BodyOf(template) : null;
             using (var first = Request(new HttpMethod(method), path, body, "application/json", TestKeys.AllRoles, null))
             {
+                // Spends the day's one request, if no operation before this one has.
                 (await s.Client.SendAsync(first)).Dispose();
             }
             await Exchange(s, new HttpMethod(method), path, 429, body: body);

@@ -13,10 +13,13 @@ public sealed class RateLimitingOptions
     public const string Section = "RateLimiting";
 
     /// <summary>
-    /// Requests that present an API key, per client address and second, in bursts of as many (a token bucket).
-    /// 0 turns the limit off, e.g. for a load test from one address.
+    /// Requests that present an API key, per client address and <see cref="ApiRequestWindowSeconds"/>, in bursts of as
+    /// many (a token bucket refilled once a window). 0 turns the limit off, e.g. for a load test from one address.
     /// </summary>
-    [Range(0, 1_000_000)] public int ApiRequestsPerSecond { get; set; } = 1_000;
+    [Range(0, 1_000_000)] public int ApiRequestsPerWindow { get; set; } = 1_000;
+
+    /// <summary>The window of <see cref="ApiRequestsPerWindow"/>, in seconds.</summary>
+    [Range(1, 86_400)] public int ApiRequestWindowSeconds { get; set; } = 1;
 
     /// <summary>Console sign-in attempts per client address and minute.</summary>
     [Range(1, 10_000)] public int SignInsPerMinute { get; set; } = 10;
@@ -53,12 +56,12 @@ public static class RateLimits
         {
             var limits = configured.Value;
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                limits.ApiRequestsPerSecond > 0 && context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                limits.ApiRequestsPerWindow > 0 && context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
                     ? RateLimitPartition.GetTokenBucketLimiter(ClientAddress(context), _ => new TokenBucketRateLimiterOptions
                     {
-                        TokenLimit = limits.ApiRequestsPerSecond,
-                        TokensPerPeriod = limits.ApiRequestsPerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                        TokenLimit = limits.ApiRequestsPerWindow,
+                        TokensPerPeriod = limits.ApiRequestsPerWindow,
+                        ReplenishmentPeriod = TimeSpan.FromSeconds(limits.ApiRequestWindowSeconds),
                         QueueLimit = 0,
                     })
                     : RateLimitPartition.GetNoLimiter(""));
