@@ -1,6 +1,7 @@
 using CreditDecision.Api.Rules;
 using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Challenger;
@@ -25,7 +26,8 @@ public static class ChallengerExtensions
         {
             var host = services.GetRequiredService<ChallengerRules>().Host;
             var capacity = services.GetRequiredService<IOptions<RulesOptions>>().Value.ChallengerQueueCapacity;
-            return new ChallengerShadow(host is null ? null : () => host.Current, services.GetRequiredService<IChallengerResults>(), capacity);
+            return new ChallengerShadow(host is null ? null : () => host.Current, services.GetRequiredService<IChallengerResults>(), capacity,
+                services.GetRequiredService<ServiceMetrics>());
         });
         builder.Services.AddHostedService<ChallengerShadowLoop>();
         builder.Services.AddSingleton<ChallengerReporter>();
@@ -34,10 +36,10 @@ public static class ChallengerExtensions
 }
 
 /// <summary>Loads and follows the challenger folder exactly as the champion's is followed, when there is one.</summary>
-internal sealed class ChallengerFolderActivation(ChallengerRules challenger, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
+internal sealed class ChallengerFolderActivation(ChallengerRules challenger, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesActivation> logger)
     : IHostedService, IDisposable
 {
-    private readonly RulesActivation? _activation = challenger.Host is { } host ? new RulesActivation(host, options, logger, RulesActivation.Challenger) : null;
+    private readonly RulesActivation? _activation = challenger.Host is { } host ? new RulesActivation(host, options, metrics, logger, RulesActivation.Challenger) : null;
 
     public Task StartAsync(CancellationToken cancellationToken) => _activation?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 

@@ -14,7 +14,8 @@ namespace CreditDecision.Api.Rules;
 /// hundred milliseconds of CPU, which on the thread pool would hold back the requests being decided meanwhile.
 /// </summary>
 /// <param name="folder">Which folder this follows, as metrics name it: <c>champion</c> (the live rules) or <c>challenger</c>.</param>
-public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptions> options, ILogger<RulesActivation> logger, string folder = RulesActivation.Champion)
+public sealed partial class RulesActivation(
+    RulesHost rules, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesActivation> logger, string folder = RulesActivation.Champion)
     : IHostedService, IDisposable
 {
     public const string Champion = "champion";
@@ -118,7 +119,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
 
     private void PublishActive()
     {
-        if (folder == Champion) Metrics.SetActiveRules(rules.Current);
+        if (folder == Champion) metrics.SetActiveRules(rules.Current);
     }
 
     private Task<T> OnReloader<T>(Func<T> work)
@@ -181,7 +182,7 @@ public sealed partial class RulesActivation(RulesHost rules, IOptions<RulesOptio
         if (loaded.Snapshot is { } next && next.Id != before?.Id) Activating?.Invoke(next);
         var status = rules.Apply(loaded);
         var result = !status.IsValid ? "refused" : status.Active != before ? "activated" : "unchanged";
-        Metrics.RulesReloads.Add(1, new("folder", folder), new("result", result));
+        metrics.RulesReloads.Add(1, new("folder", folder), new("result", result));
         if (!status.IsValid)
         {
             foreach (var error in status.Errors) LogRefused(error.ToString());

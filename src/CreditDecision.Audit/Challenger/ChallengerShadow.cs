@@ -36,6 +36,7 @@ public sealed class ChallengerShadow
 
     private readonly Func<RulesetSnapshot?>? _challengerRules;
     private readonly IChallengerResults _log;
+    private readonly ServiceMetrics? _metrics;
     private readonly Channel<Work> _queue;
     private readonly int _capacity;
     private long _offered;
@@ -46,8 +47,10 @@ public sealed class ChallengerShadow
     private volatile string? _lastFailure;
 
     /// <param name="challengerRules">The challenger's live snapshot; null when no challenger is configured.</param>
-    public ChallengerShadow(Func<RulesetSnapshot?>? challengerRules, IChallengerResults log, int capacity)
+    /// <param name="metrics">Counts agreement where the service measures its work; null elsewhere.</param>
+    public ChallengerShadow(Func<RulesetSnapshot?>? challengerRules, IChallengerResults log, int capacity, ServiceMetrics? metrics = null)
     {
+        _metrics = metrics;
         _challengerRules = challengerRules;
         _log = log;
         _capacity = capacity;
@@ -118,7 +121,7 @@ public sealed class ChallengerShadow
         try
         {
             var response = DecisionPipeline.Evaluate(snapshot, work.Portfolio, work.Application, work.DecisionId, work.DecidedAt);
-            Metrics.ChallengerResults.Add(1, new KeyValuePair<string, object?>("agree", response.Outcome == work.ChampionOutcome ? "true" : "false"));
+            _metrics?.ChallengerResults.Add(1, new KeyValuePair<string, object?>("agree", response.Outcome == work.ChampionOutcome ? "true" : "false"));
             var withoutTrace = response with { Trace = [] };
             return new ChallengerResult(work.DecisionId, work.DecidedAt, response.Outcome, JsonSerializer.Serialize(withoutTrace, ContractJson.Options), snapshot);
         }

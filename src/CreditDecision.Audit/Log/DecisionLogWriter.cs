@@ -16,13 +16,16 @@ public sealed class DecisionLogWriter : IAsyncDisposable
     private const int QueueCapacity = 10_000;
 
     private readonly IDecisionLog _log;
+    private readonly ServiceMetrics? _metrics;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly Task _loop;
 
-    public DecisionLogWriter(IDecisionLog log)
+    /// <param name="metrics">Times each commit where the service measures its work; null elsewhere.</param>
+    public DecisionLogWriter(IDecisionLog log, ServiceMetrics? metrics = null)
     {
         _log = log;
+        _metrics = metrics;
         _loop = Task.Run(WriteLoopAsync);
     }
 
@@ -46,8 +49,8 @@ public sealed class DecisionLogWriter : IAsyncDisposable
             try
             {
                 var results = await _log.AppendAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
-                Metrics.LogWriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
-                Metrics.LogBatchSize.Record(batch.Count);
+                _metrics?.LogWriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
+                _metrics?.LogBatchSize.Record(batch.Count);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.SetResult(results[i]);
             }
             catch (Exception ex)

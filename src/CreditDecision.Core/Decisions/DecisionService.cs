@@ -7,7 +7,8 @@ using CreditDecision.Core.Telemetry;
 namespace CreditDecision.Core.Decisions;
 
 /// <summary>Validates an application, evaluates it on the live snapshot and stamps the decision's id and time.</summary>
-public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, TimeProvider clock)
+/// <param name="metrics">Counts each decision where the service measures live work; null elsewhere (the command-line tool).</param>
+public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, TimeProvider clock, ServiceMetrics? metrics = null)
 {
     public Decision Decide(LoanApplication application)
     {
@@ -19,9 +20,9 @@ public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, Ti
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var book = portfolio.Current;
         var now = RecordTime.Now(clock);
-        var timings = new StageTimings();
+        var timings = metrics is null ? null : new StageTimings();
         var response = DecisionPipeline.Evaluate(snapshot, book, application, Guid.CreateVersion7(now), now, timings);
-        Metrics.RecordDecision(application, response, startedAt, timings);
+        metrics?.RecordDecision(application, response, startedAt, timings!);
         return new Decision(response, snapshot, book);
     }
 }

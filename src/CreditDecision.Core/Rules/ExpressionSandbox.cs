@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -14,19 +15,19 @@ namespace CreditDecision.Core.Rules;
 /// </summary>
 public static class ExpressionSandbox
 {
-    private static readonly HashSet<Type> FactTypes =
-    [
+    private static readonly FrozenSet<Type> FactTypes = new[]
+    {
         typeof(ApplicantFacts), typeof(LoanFacts), typeof(RatingFacts), typeof(ApprovalFacts), typeof(LimitFacts), typeof(ReviewFacts), typeof(ConcentrationFacts), typeof(GuaranteeFacts),
-    ];
+    }.ToFrozenSet();
 
-    private static readonly HashSet<Type> ValueTypes =
-    [
+    private static readonly FrozenSet<Type> ValueTypes = new[]
+    {
         typeof(bool), typeof(int), typeof(long), typeof(decimal), typeof(string),
         typeof(bool?), typeof(int?), typeof(long?), typeof(decimal?),
         typeof(string[]), typeof(decimal[]), typeof(int[]),
-    ];
+    }.ToFrozenSet();
 
-    private static readonly HashSet<MethodInfo> AllowedMethods = BuildAllowedMethods();
+    private static readonly FrozenSet<MethodInfo> AllowedMethods = BuildAllowedMethods().ToFrozenSet();
 
     /// <summary>Names of the helpers rules may call, for error messages and documentation.</summary>
     public static readonly string AllowedHelpers =
