@@ -80,6 +80,39 @@ public sealed class AuditCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Backtest_reads_a_time_without_offset_as_utc_whatever_the_machine_time_zone()
+    {
+        await RecordAsync("healthy-manufacturer");
+        var tool = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "creditdecision.dll"), "backtest", RepoPaths.Rules,
+                "--from", "2026-11-23T09:30:00", "--to", "2026-11-24", "--portfolio", RepoPaths.PortfolioFile, "--log", "sqlite", "--connection", Connection,
+            },
+            RedirectStandardOutput = true,
+            Environment = { ["TZ"] = "Asia/Tokyo" },
+        };
+        using var process = System.Diagnostics.Process.Start(tool)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("2026-11-23T09:30:00+00:00", report.GetProperty("from").GetString());
+        Assert.Equal("2026-11-24T00:00:00+00:00", report.GetProperty("to").GetString());
+    }
+
+    [Fact]
+    public async Task Backtest_refuses_a_period_the_service_refuses()
+    {
+        var (exit, output) = await Run("backtest", RepoPaths.Rules, "--from", "2026-11-24", "--to", "2026-11-23");
+        Assert.Equal(2, exit);
+        Assert.Contains("--to must be after '--from'", output);
+        Assert.Equal(2, (await Run("backtest", RepoPaths.Rules, "--from", "next tuesday")).Exit);
+    }
+
+    [Fact]
     public async Task Verify_reports_intact_then_names_a_tampered_record()
     {
         await RecordAsync("healthy-manufacturer");

@@ -6,7 +6,7 @@ using CreditDecision.Api.Security;
 using CreditDecision.Audit.Backtests;
 using CreditDecision.Audit.Challenger;
 using CreditDecision.Audit.Log;
-using CreditDecision.Audit.Replay;
+using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -98,13 +98,13 @@ public static class ConsoleExtensions
     /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>
     /// <param name="from">A date from the form; empty when the field was left blank.</param>
     private static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>>> Backtest(
-        Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string snapshotId, string? from = null, string? to = null)
+        Backtester backtester, CancellationToken cancellationToken, string snapshotId, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(string.IsNullOrWhiteSpace(from) ? null : from, string.IsNullOrWhiteSpace(to) ? null : to, errors);
+        var period = Period.Parse(string.IsNullOrWhiteSpace(from) ? null : from, string.IsNullOrWhiteSpace(to) ? null : to, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The period is not valid.");
         return await BacktestEndpoints.Run(
-            new BacktestRequest(SnapshotId: snapshotId.Trim(), From: start, To: end, PageSize: 50), backtester, replayer, cancellationToken, format: "html");
+            new BacktestRequest(SnapshotId: snapshotId.Trim(), From: period.From, To: period.To, PageSize: 50), backtester, cancellationToken, format: "html");
     }
 
     private static bool IsConsoleForm(HttpContext context) =>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using CreditDecision.Api.Audit;
+using CreditDecision.Core.Decisions;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Cluster;
 using CreditDecision.Audit.Log;
@@ -60,9 +60,9 @@ public static class RulesetEndpoints
         string name, IDecisionLog log, CancellationToken cancellationToken, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        var period = Period.Parse(from, to, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
-        return TypedResults.Ok(await RuleStatisticsReader.ReadAsync(log, name, start, end, cancellationToken));
+        return TypedResults.Ok(await RuleStatisticsReader.ReadAsync(log, name, period.From, period.To, cancellationToken));
     }
 
     public static Results<FileContentHttpResult, ProblemHttpResult> GetVersion(string name, string version, RulesHost rules) =>

@@ -57,7 +57,39 @@ public sealed class Backtester(IDecisionLog log, DecisionReplayer replayer)
     public const int MaxPageSize = 200;
     private const int BatchSize = 512;
 
+    /// <summary>A version set some logged decision used, as a candidate.</summary>
+    /// <exception cref="UnknownCandidateException">The log cannot give that version set.</exception>
+    public async Task<RulesetSnapshot> LoggedCandidateAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await replayer.SnapshotAsync(snapshotId, cancellationToken);
+        }
+        catch (ReplayNotPossibleException ex)
+        {
+            throw new UnknownCandidateException(ex.Message);
+        }
+    }
+
+    /// <exception cref="CandidateRuleException">A rule of the candidate could not be evaluated for a logged decision.</exception>
     public async Task<BacktestReport> RunAsync(
+        RulesetSnapshot candidate, IReadOnlyList<RuleError> caseFailures, DateTimeOffset? from, DateTimeOffset? to, int page, int pageSize,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CompareAllAsync(candidate, caseFailures, from, to, page, pageSize, cancellationToken);
+        }
+        catch (RuleEvaluationException ex)
+        {
+            var file = candidate.All.FirstOrDefault(ruleset => ruleset.Name == ex.Ruleset)?.SourceFile;
+            var error = new RuleError(
+                file is null ? ex.Ruleset : Path.GetFileName(file), ex.Ruleset, ex.Rule, null, $"could not be evaluated for a logged decision: {ex.Reason}");
+            throw new CandidateRuleException(error, ex);
+        }
+    }
+
+    private async Task<BacktestReport> CompareAllAsync(
         RulesetSnapshot candidate, IReadOnlyList<RuleError> caseFailures, DateTimeOffset? from, DateTimeOffset? to, int page, int pageSize,
         CancellationToken cancellationToken)
     {

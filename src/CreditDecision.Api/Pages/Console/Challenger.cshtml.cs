@@ -1,6 +1,6 @@
 using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Console;
-using CreditDecision.Api.Decisions;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
@@ -37,7 +37,7 @@ public sealed class ChallengerModel(ChallengerRules challenger, ChallengerShadow
         }
         try
         {
-            Promoted = await promotion.PromoteAsync(snapshotId, DecisionEndpoints.RequestContext(HttpContext), cancellationToken);
+            Promoted = await promotion.PromoteAsync(snapshotId, CallerHeaders.Caller(HttpContext), cancellationToken);
         }
         catch (PromotionRefusedException refused)
         {
