@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -15,17 +16,17 @@ namespace CreditDecision.Core.Rules;
 /// </summary>
 public static class ExpressionSandbox
 {
-    private static readonly FrozenSet<Type> FactTypes = new[]
-    {
+    private static readonly ImmutableHashSet<Type> FactTypes =
+    [
         typeof(ApplicantFacts), typeof(LoanFacts), typeof(RatingFacts), typeof(ApprovalFacts), typeof(LimitFacts), typeof(ReviewFacts), typeof(ConcentrationFacts), typeof(GuaranteeFacts),
-    }.ToFrozenSet();
+    ];
 
-    private static readonly FrozenSet<Type> ValueTypes = new[]
-    {
+    private static readonly ImmutableHashSet<Type> ValueTypes =
+    [
         typeof(bool), typeof(int), typeof(long), typeof(decimal), typeof(string),
         typeof(bool?), typeof(int?), typeof(long?), typeof(decimal?),
         typeof(string[]), typeof(decimal[]), typeof(int[]),
-    }.ToFrozenSet();
+    ];
 
     private static readonly FrozenSet<MethodInfo> AllowedMethods = BuildAllowedMethods().ToFrozenSet();
 

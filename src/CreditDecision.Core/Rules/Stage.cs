@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Linq.Expressions;
 using System.Reflection;
 using CreditDecision.Core.Vocabulary;
@@ -95,7 +94,7 @@ public static class Stages
     private static readonly RuleInput Concentration = new("concentration", nameof(DecisionFacts.Concentration));
     private static readonly RuleInput Guarantees = new("guarantees", nameof(DecisionFacts.Guarantees));
 
-    private static readonly FrozenDictionary<Stage, RuleInput[]> InputsByStage = new Dictionary<Stage, RuleInput[]>
+    private static readonly IReadOnlyDictionary<Stage, RuleInput[]> InputsByStage = new Dictionary<Stage, RuleInput[]>
     {
         [Stage.Rating] = [Applicant, Loan],
         [Stage.Approval] = [Applicant, Loan, Rating, Concentration, Guarantees],
@@ -104,7 +103,7 @@ public static class Stages
         [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
         [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
         [Stage.Monitoring] = [Review],
-    }.ToFrozenDictionary();
+    };
 
     /// <summary>The inputs a stage's rules can read, in the order they are passed to RulesEngine.</summary>
     public static IReadOnlyList<RuleInput> Inputs(this Stage stage) => InputsByStage[stage];
