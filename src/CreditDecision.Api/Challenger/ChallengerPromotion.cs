@@ -28,7 +28,7 @@ public sealed class PromotionRefusedException(string title, string detail) : Exc
 /// promotion is appended to the decision log's chain. If the log cannot take the record, the champion is put back.
 /// </summary>
 public sealed class ChallengerPromotion(
-    ChallengerRules challenger, RulesHost champion, RulesActivation championActivation, DecisionLogWriter writer, TimeProvider clock)
+    ChallengerRules challenger, RulesHost champion, RulesFolderWatcher championWatcher, DecisionLogWriter writer, TimeProvider clock)
 {
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
@@ -53,7 +53,7 @@ public sealed class ChallengerPromotion(
             IReadOnlyDictionary<string, byte[]> previousFiles;
             try
             {
-                previousFiles = await championActivation.ReplaceFilesAsync(RuleFolder.Read(host.Directory), candidate.Id);
+                previousFiles = await championWatcher.ReplaceFilesAsync(RuleFolder.Read(host.Directory), candidate.Id);
             }
             catch (RulesReplacementException ex)
             {
@@ -68,7 +68,7 @@ public sealed class ChallengerPromotion(
             }
             catch (DecisionLogUnavailableException)
             {
-                if (previous is not null) await championActivation.ReplaceFilesAsync(previousFiles, previous.Id);
+                if (previous is not null) await championWatcher.ReplaceFilesAsync(previousFiles, previous.Id);
                 throw;
             }
         }

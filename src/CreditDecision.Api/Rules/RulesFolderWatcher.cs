@@ -14,8 +14,8 @@ namespace CreditDecision.Api.Rules;
 /// hundred milliseconds of CPU, which on the thread pool would hold back the requests being decided meanwhile.
 /// </summary>
 /// <param name="folder">Which folder this follows, as metrics name it: <c>champion</c> (the live rules) or <c>challenger</c>.</param>
-public sealed partial class RulesActivation(
-    RulesHost rules, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesActivation> logger, string folder = RulesActivation.Champion)
+public sealed partial class RulesFolderWatcher(
+    RulesHost rules, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesFolderWatcher> logger, string folder = RulesFolderWatcher.Champion)
     : IHostedService, IDisposable
 {
     public const string Champion = "champion";
@@ -70,7 +70,7 @@ public sealed partial class RulesActivation(
     /// Raised on the reloader thread when this node's own folder (a file change, a reload, a replacement) is about to
     /// put a new version set live, just before the swap; not for sets adopted with <see cref="AdoptAsync"/>.
     /// </summary>
-    public event Action<RulesetSnapshot>? Activating;
+    public event Action<RulesetSnapshot>? GoingLive;
 
     /// <summary>Makes a version set compiled elsewhere (the cluster's) live, in turn with the folder's reloads.</summary>
     public Task<RulesStatus> AdoptAsync(RulesetSnapshot snapshot) => OnReloader(() =>
@@ -103,7 +103,7 @@ public sealed partial class RulesActivation(
                         ? $"The files compile to snapshot {other.Id}, not {expectedSnapshotId}."
                         : $"The files do not load: {string.Join("; ", loaded.Errors)}");
                 }
-                Activating?.Invoke(loaded.Snapshot);
+                GoingLive?.Invoke(loaded.Snapshot);
                 rules.Activate(loaded.Snapshot);
                 PublishActive();
                 _lastFingerprint = Fingerprint(rules.Directory);
@@ -179,7 +179,7 @@ public sealed partial class RulesActivation(
 
         var before = rules.Current;
         var loaded = rules.LoadFolder();
-        if (loaded.Snapshot is { } next && next.Id != before?.Id) Activating?.Invoke(next);
+        if (loaded.Snapshot is { } next && next.Id != before?.Id) GoingLive?.Invoke(next);
         var status = rules.Apply(loaded);
         var result = !status.IsValid ? "refused" : status.Active != before ? "activated" : "unchanged";
         metrics.RulesReloads.Add(1, new("folder", folder), new("result", result));

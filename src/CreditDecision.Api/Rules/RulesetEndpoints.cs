@@ -50,9 +50,9 @@ public static class RulesetEndpoints
 
     public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status, rules.Directory));
 
-    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesActivation activation, RulesHost rules)
+    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesFolderWatcher watcher, RulesHost rules)
     {
-        var status = RulesStatusResponse.From(await activation.ReloadNowAsync(), rules.Directory);
+        var status = RulesStatusResponse.From(await watcher.ReloadNowAsync(), rules.Directory);
         return status.Valid ? TypedResults.Ok(status) : TypedResults.UnprocessableEntity(status);
     }
 

@@ -1,4 +1,4 @@
-namespace CreditDecision.Api.Console;
+namespace CreditDecision.Api.WebConsole;
 
 /// <summary>The console's period fields are dates; the log's periods are instants.</summary>
 public static class ConsoleDates

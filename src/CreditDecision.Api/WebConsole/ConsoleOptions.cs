@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CreditDecision.Api.Console;
+namespace CreditDecision.Api.WebConsole;
 
 /// <summary>Configuration section <c>Console</c>: how long a console session lasts, and where its encryption keys live.</summary>
 public sealed class ConsoleOptions

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
-namespace CreditDecision.Api.Console;
+namespace CreditDecision.Api.WebConsole;
 
 /// <summary>
 /// What a console session holds: the name and roles of the API key it was signed in with, a fingerprint of that key

@@ -2,7 +2,7 @@ using System.Xml.Linq;
 using CreditDecision.Audit.Log;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
-namespace CreditDecision.Api.Console;
+namespace CreditDecision.Api.WebConsole;
 
 /// <summary>
 /// Keeps the Data Protection key ring in the decision log's database: the nodes of a cluster share the log, so they

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CreditDecision.Api.Console;
+namespace CreditDecision.Api.WebConsole;
 
 /// <summary>One rule of a ruleset file as policy staff read it.</summary>
 public sealed record RuleRow(string Name, string? Description, string Expression, string? ReasonCode, bool Enabled);

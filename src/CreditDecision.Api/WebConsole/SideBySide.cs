@@ -1,4 +1,4 @@
-namespace CreditDecision.Api.Console;
+namespace CreditDecision.Api.WebConsole;
 
 /// <summary>One row of a side-by-side diff: the line on each side (null where that side has none) and whether they differ.</summary>
 public sealed record DiffRow(int? LeftNumber, string? Left, int? RightNumber, string? Right)

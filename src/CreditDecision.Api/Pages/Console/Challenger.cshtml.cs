@@ -1,5 +1,5 @@
 using CreditDecision.Api.Challenger;
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Challenger;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;

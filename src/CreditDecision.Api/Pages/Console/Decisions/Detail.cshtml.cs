@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.Json;
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;

@@ -1,4 +1,4 @@
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Audit.Log;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
