@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -12,7 +13,7 @@ namespace CreditDecision.Benchmarks;
 
 /// <summary>
 /// The cost of the metrics on a live decision: the pipeline alone against the pipeline with stage timings and
-/// <see cref="Metrics.RecordDecision"/>, while an OpenTelemetry meter provider aggregates the meter as the service's does.
+/// <see cref="ServiceMetrics.RecordDecision"/>, while an OpenTelemetry meter provider aggregates the meter as the service's does.
 /// </summary>
 [MemoryDiagnoser]
 public class InstrumentationBenchmarks
@@ -21,6 +22,7 @@ public class InstrumentationBenchmarks
     private LoanApplication _application = null!;
     private PortfolioSnapshot _portfolio = null!;
     private MeterProvider _meters = null!;
+    private ServiceMetrics _metrics = null!;
 
     [Params("healthy-manufacturer", "distressed-construction")]
     public string Sample { get; set; } = "";
@@ -31,7 +33,8 @@ public class InstrumentationBenchmarks
         _snapshot = BenchmarkInputs.Rules();
         _application = BenchmarkInputs.Application(Sample);
         _portfolio = BenchmarkInputs.Portfolio();
-        _meters = Sdk.CreateMeterProviderBuilder().AddMeter(Metrics.MeterName).Build();
+        _meters = Sdk.CreateMeterProviderBuilder().AddMeter(ServiceMetrics.MeterName).Build();
+        _metrics = new ServiceMetrics(new PlainMeterFactory());
     }
 
     [GlobalCleanup]
@@ -47,7 +50,17 @@ public class InstrumentationBenchmarks
         var startedAt = Stopwatch.GetTimestamp();
         var timings = new StageTimings();
         var response = DecisionPipeline.Evaluate(_snapshot, _portfolio, _application, Guid.Empty, DateTimeOffset.UnixEpoch, timings);
-        Metrics.RecordDecision(_application, response, startedAt, timings);
+        _metrics.RecordDecision(_application, response, startedAt, timings);
         return response;
+    }
+
+    /// <summary>Meters as the host's factory makes them, for a meter provider built without a host.</summary>
+    private sealed class PlainMeterFactory : IMeterFactory
+    {
+        public Meter Create(MeterOptions options) => new(options);
+
+        public void Dispose()
+        {
+        }
     }
 }

@@ -2,7 +2,7 @@ using CreditDecision.Api.Audit;
 using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Cluster;
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Infrastructure;

@@ -1,6 +1,9 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Backtests;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
@@ -55,7 +58,9 @@ internal static class AuditCommands
             foreach (var error in loaded.Errors) errors.WriteLine(error);
             return Usage(errors, $"{candidateDirectory} does not compile; a candidate must pass every file check a live folder passes.");
         }
-        if (!TryInstant(options, "from", out var from) || !TryInstant(options, "to", out var to)) return Usage(errors, "--from and --to take a date (2026-11-01) or a time with offset.");
+        var periodErrors = new Dictionary<string, string[]>();
+        var period = Period.Parse(options.GetValueOrDefault("from"), options.GetValueOrDefault("to"), periodErrors, "--from", "--to");
+        if (periodErrors.Count > 0) return Usage(errors, string.Join(" ", periodErrors.Select(error => $"{error.Key} {error.Value[0]}.")));
         var page = int.TryParse(options.GetValueOrDefault("page", "1"), out var p) && p > 0 ? p : 1;
         var pageSize = int.TryParse(options.GetValueOrDefault("page-size", "20"), out var size) ? Math.Clamp(size, 1, Backtester.MaxPageSize) : 20;
         var portfolio = new PortfolioHost(options.GetValueOrDefault("portfolio", Path.Combine("portfolio", "portfolio.json")));
@@ -63,19 +68,10 @@ internal static class AuditCommands
 
         await using var log = Open(options);
         var replayer = new DecisionReplayer(log, archive: null, () => null, () => portfolio.Current);
-        var report = await new Backtester(log, replayer).RunAsync(candidate, caseFailures, from, to, page, pageSize, CancellationToken.None);
+        var report = await new Backtester(log, replayer).RunAsync(candidate, caseFailures, period.From, period.To, page, pageSize, CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, Indented));
         if (options.TryGetValue("html", out var htmlFile)) await File.WriteAllTextAsync(htmlFile, BacktestHtml.Render(report));
         return 0;
-    }
-
-    private static bool TryInstant(IReadOnlyDictionary<string, string> options, string name, out DateTimeOffset? instant)
-    {
-        instant = null;
-        if (!options.TryGetValue(name, out var text)) return true;
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", out var date)) instant = new DateTimeOffset(date, TimeOnly.MinValue, TimeSpan.Zero);
-        else if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time)) instant = time;
-        return instant is not null;
     }
 
     public static async Task<int> VerifyAsync(IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
@@ -93,17 +89,9 @@ internal static class AuditCommands
         return 0;
     }
 
-    private static IDecisionLog Open(IReadOnlyDictionary<string, string> options)
-    {
-        var provider = options.GetValueOrDefault("log") ?? Environment.GetEnvironmentVariable("DecisionLog__Provider") ?? "sqlite";
-        var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("DecisionLog__ConnectionString") ?? DefaultConnection;
-        return provider switch
-        {
-            "sqlite" => new SqliteDecisionLog(connection),
-            "postgres" => new PostgresDecisionLog(connection),
-            _ => throw new ArgumentException($"--log must be 'sqlite' or 'postgres', not '{provider}'."),
-        };
-    }
+    private static SqlDecisionLog Open(IReadOnlyDictionary<string, string> options) => DecisionLogStores.Open(
+        options.GetValueOrDefault("log") ?? Environment.GetEnvironmentVariable("DecisionLog__Provider") ?? DecisionLogStores.Sqlite,
+        options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("DecisionLog__ConnectionString") ?? DefaultConnection);
 
     private static string? Unknown(IReadOnlyDictionary<string, string> options, params string[] known) =>
         options.Keys.FirstOrDefault(name => !known.Contains(name));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using CreditDecision.Audit.Backtests;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
@@ -53,7 +54,7 @@ public static partial class CommandLine
         {
             return Fail(errors, $"error: {ex.Message}");
         }
-        catch (RuleEvaluationException ex)
+        catch (Exception ex) when (ex is RuleEvaluationException or CandidateRuleException)
         {
             errors.WriteLine($"error: {ex.Message}");
             return 1;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log.Sql;
 using Xunit.Abstractions;
 
 namespace CreditDecision.Api.Tests;
@@ -12,7 +12,6 @@ namespace CreditDecision.Api.Tests;
 /// Three service instances on loopback ports share one PostgreSQL log: a rules change made through one reaches all
 /// within two seconds, every decision lands in the one log and replays on any node, and a restarted node rejoins.
 /// </summary>
-[Collection(MetricsCollection.Name)]
 public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(2);

@@ -11,15 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Tests;
 
-/// <summary>The process's meters are shared by every application in it: these tests run alone and compare before and after.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class MetricsCollection
-{
-    public const string Name = "Process-wide metrics";
-}
-
 /// <summary>/metrics, readiness, rule statistics from the log, and the structured log line of a decision.</summary>
-[Collection(MetricsCollection.Name)]
 public sealed class ObservabilityTests : IDisposable
 {
     private readonly TempDirectory _rules = RepoPaths.CopyOfRules();

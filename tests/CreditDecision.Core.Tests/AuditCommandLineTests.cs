@@ -1,5 +1,7 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Cli;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -37,7 +39,7 @@ public sealed class AuditCommandLineTests : IDisposable
         Assert.Empty(portfolio.Load());
         var recorder = new DecisionRecorder(new DecisionService(rules, portfolio, TimeProvider.System), log, writer);
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(sample), ContractJson.Options)!;
-        var decision = await recorder.DecideAsync(application, new DecisionRequestContext("cli-test", "req-1", null), CancellationToken.None);
+        var decision = await recorder.DecideAsync(application, new CallerContext("cli-test", "req-1", null), CancellationToken.None);
         return decision.DecisionId;
     }
 
@@ -75,6 +77,39 @@ public sealed class AuditCommandLineTests : IDisposable
         Assert.Equal(1, report.GetProperty("migration").GetProperty("decline").GetProperty("decline").GetInt64());
         // The declined application now carries the referral reason too, beside its knock-out.
         Assert.Equal(2, report.GetProperty("newReasonCodes").GetProperty("REF_SHORT_TRADING_HISTORY").GetInt64());
+    }
+
+    [Fact]
+    public async Task Backtest_reads_a_time_without_offset_as_utc_whatever_the_machine_time_zone()
+    {
+        await RecordAsync("healthy-manufacturer");
+        var tool = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                Path.Combine(AppContext.BaseDirectory, "creditdecision.dll"), "backtest", RepoPaths.Rules,
+                "--from", "2026-11-23T09:30:00", "--to", "2026-11-24", "--portfolio", RepoPaths.PortfolioFile, "--log", "sqlite", "--connection", Connection,
+            },
+            RedirectStandardOutput = true,
+            Environment = { ["TZ"] = "Asia/Tokyo" },
+        };
+        using var process = System.Diagnostics.Process.Start(tool)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.Equal(0, process.ExitCode);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("2026-11-23T09:30:00+00:00", report.GetProperty("from").GetString());
+        Assert.Equal("2026-11-24T00:00:00+00:00", report.GetProperty("to").GetString());
+    }
+
+    [Fact]
+    public async Task Backtest_refuses_a_period_the_service_refuses()
+    {
+        var (exit, output) = await Run("backtest", RepoPaths.Rules, "--from", "2026-11-24", "--to", "2026-11-23");
+        Assert.Equal(2, exit);
+        Assert.Contains("--to must be after '--from'", output);
+        Assert.Equal(2, (await Run("backtest", RepoPaths.Rules, "--from", "next tuesday")).Exit);
     }
 
     [Fact]

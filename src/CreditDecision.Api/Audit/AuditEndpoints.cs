@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -72,7 +72,7 @@ public static class AuditEndpoints
         int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = Period(from, to, errors);
+        var period = Period.Parse(from, to, errors);
         if (outcome is not null && !Outcomes.Contains(outcome)) errors["outcome"] = [$"must be one of {string.Join(", ", Outcomes)}"];
         if (kind is not null && !Kinds.Contains(kind)) errors["kind"] = [$"must be one of {string.Join(", ", Kinds)}"];
         if (page < 1) errors["page"] = ["must be 1 or more"];
@@ -80,19 +80,19 @@ public static class AuditEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
         return TypedResults.Ok(await log.SearchAsync(
-            new DecisionQuery(applicationId, enterpriseId, outcome, start, end, page, pageSize, kind), cancellationToken));
+            new DecisionQuery(applicationId, enterpriseId, outcome, period.From, period.To, page, pageSize, kind), cancellationToken));
     }
 
     public static Results<PushStreamHttpResult, ValidationProblem> Export(IDecisionLog log, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = Period(from, to, errors);
+        var period = Period.Parse(from, to, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
         return TypedResults.Stream(async body =>
         {
             var newline = "\n"u8.ToArray();
-            await foreach (var record in log.ExportAsync(start, end, CancellationToken.None))
+            await foreach (var record in log.ExportAsync(period.From, period.To, CancellationToken.None))
             {
                 await JsonSerializer.SerializeAsync(body, StoredDecision.From(record), ContractJson.Options);
                 await body.WriteAsync(newline);
@@ -113,23 +113,4 @@ public static class AuditEndpoints
         statusCode: StatusCodes.Status404NotFound,
         title: "No such decision.",
         detail: $"The decision log holds no decision {decisionId}.");
-
-    public static (DateTimeOffset? From, DateTimeOffset? To) Period(string? from, string? to, Dictionary<string, string[]> errors)
-    {
-        var start = Instant(from, "from", errors);
-        var end = Instant(to, "to", errors);
-        if (start is not null && end is not null && end <= start) errors["to"] = ["must be after 'from'"];
-        return (start, end);
-    }
-
-    private static DateTimeOffset? Instant(string? text, string field, Dictionary<string, string[]> errors)
-    {
-        if (text is null) return null;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
-        {
-            return value;
-        }
-        errors[field] = ["must be an ISO 8601 date or date-time, e.g. 2026-11-23 or 2026-11-23T09:30:00Z"];
-        return null;
-    }
 }

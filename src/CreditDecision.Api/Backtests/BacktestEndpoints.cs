@@ -3,8 +3,7 @@ using System.Text.Json.Nodes;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
-using CreditDecision.Core.Decisions;
+using CreditDecision.Audit.Backtests;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -45,7 +44,7 @@ public static class BacktestEndpoints
             .ProducesValidationProblem();
 
     public static async Task<Results<Ok<BacktestReport>, ContentHttpResult, ValidationProblem, UnprocessableEntity<RulesStatusResponse>>> Run(
-        BacktestRequest request, Backtester backtester, DecisionReplayer replayer, CancellationToken cancellationToken, string? format = null)
+        BacktestRequest request, Backtester backtester, CancellationToken cancellationToken, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (format is not (null or "json" or "html")) errors["format"] = ["must be json or html"];
@@ -65,28 +64,9 @@ public static class BacktestEndpoints
         }
         else
         {
-            try
-            {
-                candidate = await replayer.SnapshotAsync(request.SnapshotId!, cancellationToken);
-            }
-            catch (ReplayNotPossibleException ex)
-            {
-                return TypedResults.ValidationProblem(
-                    new Dictionary<string, string[]> { ["snapshotId"] = [ex.Message] }, title: "The candidate version set cannot be used.");
-            }
+            candidate = await backtester.LoggedCandidateAsync(request.SnapshotId!, cancellationToken);
         }
-        BacktestReport report;
-        try
-        {
-            report = await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken);
-        }
-        catch (RuleEvaluationException ex)
-        {
-            var file = candidate.All.FirstOrDefault(ruleset => ruleset.Name == ex.Ruleset)?.SourceFile;
-            var error = new RuleError(
-                file is null ? ex.Ruleset : Path.GetFileName(file), ex.Ruleset, ex.Rule, null, $"could not be evaluated for a logged decision: {ex.Reason}");
-            return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, [error], null));
-        }
+        var report = await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken);
         return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 

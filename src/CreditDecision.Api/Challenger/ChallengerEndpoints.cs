@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
-using CreditDecision.Api.Audit;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Backtests;
+using CreditDecision.Audit.Challenger;
+using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -66,13 +66,13 @@ public static class ChallengerEndpoints
         string? from = null, string? to = null, int page = 1, int pageSize = 20, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        var period = Period.Parse(from, to, errors);
         if (format is not (null or "json" or "html")) errors["format"] = ["must be json or html"];
         if (page < 1) errors["page"] = ["must be 1 or more"];
         if (pageSize is < 1 or > Backtester.MaxPageSize) errors["pageSize"] = [$"must be between 1 and {Backtester.MaxPageSize}"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
-        var report = await reporter.ReportAsync(start, end, page, pageSize, cancellationToken);
+        var report = await reporter.ReportAsync(period.From, period.To, page, pageSize, cancellationToken);
         return format == "html"
             ? TypedResults.Text(BacktestHtml.Render(report.Comparison, liveTraffic: true), "text/html; charset=utf-8")
             : TypedResults.Ok(report);
@@ -85,13 +85,6 @@ public static class ChallengerEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["snapshotId"] = ["is required: the challenger snapshot that was reviewed"] });
         }
-        try
-        {
-            return TypedResults.Ok(await promotion.PromoteAsync(request.SnapshotId, DecisionEndpoints.RequestContext(http), cancellationToken));
-        }
-        catch (PromotionRefusedException refused)
-        {
-            return TypedResults.Problem(refused.Message, statusCode: StatusCodes.Status409Conflict, title: refused.Title);
-        }
+        return TypedResults.Ok(await promotion.PromoteAsync(request.SnapshotId, CallerHeaders.Caller(http), cancellationToken));
     }
 }

@@ -1,6 +1,7 @@
 using CreditDecision.Api.Rules;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Challenger;
@@ -20,12 +21,13 @@ public static class ChallengerExtensions
             var directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.ChallengerDirectory));
             return new ChallengerRules(new RulesHost(directory, services.GetRequiredService<RulesHost>().Archive, services.GetRequiredService<TimeProvider>()));
         });
-        builder.Services.AddHostedService<ChallengerFolderActivation>();
+        builder.Services.AddHostedService<ChallengerFolderWatcher>();
         builder.Services.AddSingleton(services =>
         {
             var host = services.GetRequiredService<ChallengerRules>().Host;
             var capacity = services.GetRequiredService<IOptions<RulesOptions>>().Value.ChallengerQueueCapacity;
-            return new ChallengerShadow(host is null ? null : () => host.Current, services.GetRequiredService<IDecisionLog>(), capacity);
+            return new ChallengerShadow(host is null ? null : () => host.Current, services.GetRequiredService<IChallengerResults>(), capacity,
+                services.GetRequiredService<ServiceMetrics>());
         });
         builder.Services.AddHostedService<ChallengerShadowLoop>();
         builder.Services.AddSingleton<ChallengerReporter>();
@@ -34,16 +36,16 @@ public static class ChallengerExtensions
 }
 
 /// <summary>Loads and follows the challenger folder exactly as the champion's is followed, when there is one.</summary>
-internal sealed class ChallengerFolderActivation(ChallengerRules challenger, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
+internal sealed class ChallengerFolderWatcher(ChallengerRules challenger, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesFolderWatcher> logger)
     : IHostedService, IDisposable
 {
-    private readonly RulesActivation? _activation = challenger.Host is { } host ? new RulesActivation(host, options, logger, RulesActivation.Challenger) : null;
+    private readonly RulesFolderWatcher? _watcher = challenger.Host is { } host ? new RulesFolderWatcher(host, options, metrics, logger, RulesFolderWatcher.Challenger) : null;
 
-    public Task StartAsync(CancellationToken cancellationToken) => _activation?.StartAsync(cancellationToken) ?? Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => _watcher?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) => _activation?.StopAsync(cancellationToken) ?? Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => _watcher?.StopAsync(cancellationToken) ?? Task.CompletedTask;
 
-    public void Dispose() => _activation?.Dispose();
+    public void Dispose() => _watcher?.Dispose();
 }
 
 /// <summary>Runs the shadow evaluation for the life of the service; at stop it finishes what is queued.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CreditDecision.Api.Rules;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Cluster;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Rules;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace CreditDecision.Api.Cluster;
 /// rejoins the cluster and a node with an empty folder needs no copy of the files.
 /// </summary>
 public sealed partial class ClusterRules(
-    RulesHost rules, RulesActivation activation, IRuleActivations store, DecisionReplayer replayer, IOptions<ClusterOptions> options,
+    RulesHost rules, RulesFolderWatcher watcher, IClusterRuleStore store, DecisionReplayer replayer, IOptions<ClusterOptions> options,
     TimeProvider clock, ILogger<ClusterRules> logger) : IHostedService, IActivationNumbers, IDisposable
 {
     private readonly ConditionalWeakTable<RulesetSnapshot, RuleActivation> _numbers = [];
@@ -40,7 +41,7 @@ public sealed partial class ClusterRules(
     {
         if (await store.ReadActiveAsync(cancellationToken) is { } active) await FollowAsync(active, cancellationToken);
         else if (rules.Current is { } local) Publish(local);
-        activation.Activating += Publish;
+        watcher.GoingLive += Publish;
         _following = Task.Run(FollowLoopAsync, CancellationToken.None);
     }
 
@@ -48,7 +49,7 @@ public sealed partial class ClusterRules(
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1) return;
-        activation.Activating -= Publish;
+        watcher.GoingLive -= Publish;
         await _stopping.CancelAsync();
         await _following.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
@@ -57,7 +58,7 @@ public sealed partial class ClusterRules(
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            activation.Activating -= Publish;
+            watcher.GoingLive -= Publish;
             _stopping.Cancel();
         }
         // The loop uses the decision log, which is disposed after this: let it leave first.
@@ -135,7 +136,7 @@ public sealed partial class ClusterRules(
             var compiled = await replayer.SnapshotAsync(active.SnapshotId, cancellationToken);
             var snapshot = new RulesetSnapshot(compiled.All, clock.GetUtcNow());
             _numbers.AddOrUpdate(snapshot, active);
-            await activation.AdoptAsync(snapshot);
+            await watcher.AdoptAsync(snapshot);
             _problem = null;
             LogFollowed(active.Activation, active.SnapshotId, active.Node);
         }

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -23,7 +24,7 @@ public static class ContractSchemas
     /// <summary>Marks, on an object schema, the members the service requires; <see cref="RemoveNullFromRequiredMembers"/> reads it.</summary>
     private const string RequiredMembersMark = "x-required-members";
 
-    private static readonly HashSet<Type> FreeFormJson = [typeof(JsonElement), typeof(JsonNode), typeof(JsonObject)];
+    private static readonly FrozenSet<Type> FreeFormJson = new[] { typeof(JsonElement), typeof(JsonNode), typeof(JsonObject) }.ToFrozenSet();
 
     /// <summary>Free-form JSON members are described inline (<c>{}</c>): no component named after a .NET type.</summary>
     public static string? ReferenceId(System.Text.Json.Serialization.Metadata.JsonTypeInfo type) =>

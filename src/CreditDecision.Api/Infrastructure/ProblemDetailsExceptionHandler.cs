@@ -1,5 +1,10 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Rules;
+using CreditDecision.Audit.Backtests;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Diagnostics;
@@ -44,8 +49,22 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
                 Title = "The decision cannot be replayed with those rules.",
                 Detail = replay.Message,
             },
+            PromotionRefusedException refused => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict,
+                Title = refused.Title,
+                Detail = refused.Message,
+            },
+            UnknownCandidateException unknown => Validation(Single(("snapshotId", unknown.Message)), "The candidate version set cannot be used."),
+            InvalidBodyException body => Validation(Single(("body", body.Message)), "The request could not be read."),
             _ => null,
         };
+        if (exception is CandidateRuleException candidate)
+        {
+            // The same answer as a candidate that does not compile: the rules status naming the file and rule.
+            await TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, [candidate.Error], null)).ExecuteAsync(context);
+            return true;
+        }
         if (problem is null) return false;
 
         context.Response.StatusCode = problem.Status!.Value;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using CreditDecision.Api.Infrastructure;
 
 namespace CreditDecision.Api.Monitoring;
 
@@ -12,20 +13,29 @@ namespace CreditDecision.Api.Monitoring;
 public static class JsonArrayItems
 {
     /// <summary>The raw JSON of each item, in order, up to <paramref name="maxItems"/>; only whitespace may follow the array.</summary>
-    /// <exception cref="JsonException">The body is not one JSON array, or is nested deeper than <paramref name="maxDepth"/>.</exception>
+    /// <param name="notAnArray">Why the body is refused when it is not one JSON array, as the 400 names it.</param>
+    /// <exception cref="InvalidBodyException">The body is not one JSON array, or is nested deeper than <paramref name="maxDepth"/>.</exception>
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(
-        PipeReader input, int maxItems, int maxDepth, [EnumeratorCancellation] CancellationToken cancellationToken)
+        PipeReader input, int maxItems, int maxDepth, string notAnArray, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var scan = new Scan(new JsonReaderState(new JsonReaderOptions { MaxDepth = maxDepth }));
         while (true)
         {
             var read = await input.ReadAsync(cancellationToken);
             var items = new List<ReadOnlyMemory<byte>>();
-            var consumed = scan.Next(read.Buffer, read.IsCompleted, maxItems, items);
+            SequencePosition consumed;
+            try
+            {
+                consumed = scan.Next(read.Buffer, read.IsCompleted, maxItems, items);
+            }
+            catch (JsonException ex)
+            {
+                throw new InvalidBodyException(notAnArray, ex);
+            }
             input.AdvanceTo(consumed, read.Buffer.End);
             foreach (var item in items) yield return item;
             if (scan.Read == maxItems || (scan.Ended && read.IsCompleted)) yield break;
-            if (read.IsCompleted) throw new JsonException("The JSON array is not complete.");
+            if (read.IsCompleted) throw new InvalidBodyException(notAnArray);
         }
     }
 

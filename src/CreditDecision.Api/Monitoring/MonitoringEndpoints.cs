@@ -1,8 +1,6 @@
-using System.Text.Json;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,6 +29,7 @@ public static class MonitoringEndpoints
                 "Each loan gets its warning level, signals, recommended action on the recovery path and suggested grade, or its own error with its line " +
                 "number; the other loans are unaffected. NDJSON answers line by line in input order and ends with a summary line. Every review is in " +
                 "the decision log before its line is sent, and can be read and replayed like a decision.")
+            .ChecksCallerHeaders(CallerHeaders.RequestId)
             .Accepts<LoanReview[]>("application/json", Ndjson)
             .WithMetadata(new NdjsonContent(typeof(LoanReview), typeof(MonitoringLine), MonitoringService.MaxArrayItems))
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -41,14 +40,7 @@ public static class MonitoringEndpoints
     public static async Task<Results<Ok<MonitoringBatchResponse>, EmptyHttpResult, ValidationProblem, ProblemHttpResult>> Monitor(
         HttpContext http, MonitoringService monitoring, IOptions<BodyLimits> limits, CancellationToken cancellationToken)
     {
-        var requestId = http.Request.Headers[DecisionEndpoints.RequestIdHeader].FirstOrDefault();
-        if (!DecisionEndpoints.IsValidKey(requestId))
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [DecisionEndpoints.RequestIdHeader] = [DecisionEndpoints.InvalidKey] },
-                title: "A request header is not valid.");
-        }
-        var context = DecisionEndpoints.RequestContext(http, requestId);
+        var context = CallerHeaders.Caller(http, CallerHeaders.RequestIdOf(http));
         var bodyLimit = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
 
@@ -72,18 +64,11 @@ public static class MonitoringEndpoints
         if (bodyLimit is { IsReadOnly: false }) bodyLimit.MaxRequestBodySize = limits.Value.MonitorArrayBodyBytes;
         // Item by item, so an array longer than allowed is refused at its first extra item, not read to its end.
         var items = new List<ReadOnlyMemory<byte>>();
-        try
+        await foreach (var item in JsonArrayItems.ReadAsync(
+            http.Request.BodyReader, MonitoringService.MaxArrayItems + 1, ContractJson.Options.MaxDepth, "must be a JSON array of loans", cancellationToken))
         {
-            await foreach (var item in JsonArrayItems.ReadAsync(http.Request.BodyReader, MonitoringService.MaxArrayItems + 1, ContractJson.Options.MaxDepth, cancellationToken))
-            {
-                if (items.Count == MonitoringService.MaxArrayItems) return NotABatch();
-                items.Add(item);
-            }
-        }
-        catch (JsonException)
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { ["body"] = ["must be a JSON array of loans"] }, title: "The request could not be read.");
+            if (items.Count == MonitoringService.MaxArrayItems) return NotABatch();
+            items.Add(item);
         }
         if (items.Count == 0) return NotABatch();
         return TypedResults.Ok(await monitoring.ReviewAllAsync(items, context, cancellationToken));

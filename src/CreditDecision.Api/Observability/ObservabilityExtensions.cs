@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CreditDecision.Api.Security;
 using CreditDecision.Core.Telemetry;
 using Microsoft.Extensions.Options;
@@ -17,19 +18,33 @@ public static class ObservabilityExtensions
 
     private const string ScrapePath = "/metrics";
 
-    /// <summary>Metrics from <see cref="Metrics"/> and ASP.NET Core, scraped in Prometheus text format at <c>/metrics</c>.</summary>
+    /// <summary>Metrics from <see cref="ServiceMetrics"/> and ASP.NET Core, scraped in Prometheus text format at <c>/metrics</c>.</summary>
     public static void AddObservability(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ServiceMetrics>();
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(Metrics.MeterName)
+            .AddMeter(ServiceMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
-            .AddView(Metrics.DecisionDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = InProcessSeconds })
-            .AddView(Metrics.StageDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = InProcessSeconds })
-            .AddView(Metrics.LogWriteDuration.Name, new ExplicitBucketHistogramConfiguration { Boundaries = CommitSeconds })
-            .AddView(Metrics.LogBatchSize.Name, new ExplicitBucketHistogramConfiguration { Boundaries = BatchSizes })
             .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.ConfigureOpenTelemetryMeterProvider((services, metrics) => metrics.AddView(ViewOf(services.GetRequiredService<IMeterFactory>())));
     }
+
+    /// <summary>
+    /// Histogram buckets for the service's instruments. Instruments of another host in the process (a test's, say),
+    /// the service's and ASP.NET Core's alike, are dropped: each host's meter factory makes its own meters, and each
+    /// host publishes only the work it did.
+    /// </summary>
+    private static Func<Instrument, MetricStreamConfiguration?> ViewOf(IMeterFactory own) => instrument =>
+        instrument.Meter.Scope is IMeterFactory factory && factory != own ? MetricStreamConfiguration.Drop
+        : instrument.Meter.Name != ServiceMetrics.MeterName ? null
+        : instrument.Name switch
+        {
+            ServiceMetrics.DecisionDurationName or ServiceMetrics.StageDurationName => new ExplicitBucketHistogramConfiguration { Boundaries = InProcessSeconds },
+            ServiceMetrics.LogWriteDurationName => new ExplicitBucketHistogramConfiguration { Boundaries = CommitSeconds },
+            ServiceMetrics.LogBatchSizeName => new ExplicitBucketHistogramConfiguration { Boundaries = BatchSizes },
+            _ => null,
+        };
 
     /// <summary>
     /// The metrics carry no personal data, but they do show a bank's volumes, outcomes and rules: by default only a

@@ -21,8 +21,8 @@ public static class RulesExtensions
             var archive = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.ArchiveDirectory));
             return new RulesHost(directory, new RulesetArchive(archive), services.GetRequiredService<TimeProvider>());
         });
-        builder.Services.AddSingleton<RulesActivation>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<RulesActivation>());
+        builder.Services.AddSingleton<RulesFolderWatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RulesFolderWatcher>());
         builder.Services.AddHealthChecks().AddCheck<RulesHealthCheck>("rules", tags: [HealthEndpoints.Ready]);
     }
 }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
-using CreditDecision.Api.Audit;
+using CreditDecision.Core.Decisions;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Cluster;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -49,9 +50,9 @@ public static class RulesetEndpoints
 
     public static Ok<RulesStatusResponse> GetStatus(RulesHost rules) => TypedResults.Ok(RulesStatusResponse.From(rules.Status, rules.Directory));
 
-    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesActivation activation, RulesHost rules)
+    public static async Task<Results<Ok<RulesStatusResponse>, UnprocessableEntity<RulesStatusResponse>>> Reload(RulesFolderWatcher watcher, RulesHost rules)
     {
-        var status = RulesStatusResponse.From(await activation.ReloadNowAsync(), rules.Directory);
+        var status = RulesStatusResponse.From(await watcher.ReloadNowAsync(), rules.Directory);
         return status.Valid ? TypedResults.Ok(status) : TypedResults.UnprocessableEntity(status);
     }
 
@@ -59,9 +60,9 @@ public static class RulesetEndpoints
         string name, IDecisionLog log, CancellationToken cancellationToken, string? from = null, string? to = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        var period = Period.Parse(from, to, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
-        return TypedResults.Ok(await RuleStatisticsReader.ReadAsync(log, name, start, end, cancellationToken));
+        return TypedResults.Ok(await RuleStatisticsReader.ReadAsync(log, name, period.From, period.To, cancellationToken));
     }
 
     public static Results<FileContentHttpResult, ProblemHttpResult> GetVersion(string name, string version, RulesHost rules) =>

@@ -13,7 +13,7 @@ public sealed class AuthorizationProblems(IProblemDetailsService problems) : IAu
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult result)
     {
         // The console's pages redirect to its sign-in page instead, as a browser expects.
-        var problem = policy.AuthenticationSchemes.Contains(Console.ConsoleExtensions.Scheme) ? null : result switch
+        var problem = policy.AuthenticationSchemes.Contains(WebConsole.ConsoleExtensions.Scheme) ? null : result switch
         {
             { Challenged: true } => Unauthenticated(context),
             { Forbidden: true } => Forbidden(context, policy),

@@ -28,7 +28,8 @@ public static class ContractJson
         options.MaxDepth = 32;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
-        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(WriteRequiredMembers);
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(ContractJsonContext.Default, options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(WriteRequiredMembers);
         return options;
     }
 

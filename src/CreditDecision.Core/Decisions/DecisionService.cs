@@ -7,7 +7,8 @@ using CreditDecision.Core.Telemetry;
 namespace CreditDecision.Core.Decisions;
 
 /// <summary>Validates an application, evaluates it on the live snapshot and stamps the decision's id and time.</summary>
-public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, TimeProvider clock)
+/// <param name="metrics">Counts each decision where the service measures live work; null elsewhere (the command-line tool).</param>
+public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, TimeProvider clock, ServiceMetrics? metrics = null)
 {
     public Decision Decide(LoanApplication application)
     {
@@ -18,11 +19,10 @@ public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, Ti
         errors = ApplicationValidator.ValidateGrades(application, MonitoringPipeline.Grades(snapshot));
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var book = portfolio.Current;
-        // Milliseconds: the precision every decision log store keeps exactly, so a replay reproduces the time.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-        var timings = new StageTimings();
+        var now = RecordTime.Now(clock);
+        var timings = metrics is null ? null : new StageTimings();
         var response = DecisionPipeline.Evaluate(snapshot, book, application, Guid.CreateVersion7(now), now, timings);
-        Metrics.RecordDecision(application, response, startedAt, timings);
+        metrics?.RecordDecision(application, response, startedAt, timings!);
         return new Decision(response, snapshot, book);
     }
 }

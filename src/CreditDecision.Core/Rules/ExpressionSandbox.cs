@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -14,19 +16,19 @@ namespace CreditDecision.Core.Rules;
 /// </summary>
 public static class ExpressionSandbox
 {
-    private static readonly HashSet<Type> FactTypes =
+    private static readonly ImmutableHashSet<Type> FactTypes =
     [
         typeof(ApplicantFacts), typeof(LoanFacts), typeof(RatingFacts), typeof(ApprovalFacts), typeof(LimitFacts), typeof(ReviewFacts), typeof(ConcentrationFacts), typeof(GuaranteeFacts),
     ];
 
-    private static readonly HashSet<Type> ValueTypes =
+    private static readonly ImmutableHashSet<Type> ValueTypes =
     [
         typeof(bool), typeof(int), typeof(long), typeof(decimal), typeof(string),
         typeof(bool?), typeof(int?), typeof(long?), typeof(decimal?),
         typeof(string[]), typeof(decimal[]), typeof(int[]),
     ];
 
-    private static readonly HashSet<MethodInfo> AllowedMethods = BuildAllowedMethods();
+    private static readonly FrozenSet<MethodInfo> AllowedMethods = BuildAllowedMethods().ToFrozenSet();
 
     /// <summary>Names of the helpers rules may call, for error messages and documentation.</summary>
     public static readonly string AllowedHelpers =

@@ -19,10 +19,3 @@ public sealed record RuleError(string File, string? Ruleset, string? Rule, strin
         return $"{File}: {(where.Length > 0 ? where + ": " : "")}{Message}{expression}";
     }
 }
-
-/// <summary>Raised when rule files fail validation; carries every error found.</summary>
-public sealed class RulesetValidationException(IReadOnlyList<RuleError> errors)
-    : Exception(string.Join(Environment.NewLine, errors))
-{
-    public IReadOnlyList<RuleError> Errors { get; } = errors;
-}

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -47,11 +48,11 @@ public static partial class RulesetCompiler
         AllowDuplicateProperties = false,
     };
 
-    internal static readonly HashSet<string> ReservedNames = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly FrozenSet<string> ReservedNames = new[]
     {
         "applicant", "loan", "rating", "approval", "limit", "concentration", "guarantees", "review", "true", "false", "null", "in", "it", "new",
         "iif", "np", "Math", "Finance", "and", "or", "not",
-    };
+    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Compiles one rule file.</summary>
     /// <param name="budget">What the compile may spend; a folder passes one budget to all its files. None: the file's own.</param>

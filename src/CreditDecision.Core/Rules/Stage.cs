@@ -94,7 +94,7 @@ public static class Stages
     private static readonly RuleInput Concentration = new("concentration", nameof(DecisionFacts.Concentration));
     private static readonly RuleInput Guarantees = new("guarantees", nameof(DecisionFacts.Guarantees));
 
-    private static readonly Dictionary<Stage, RuleInput[]> InputsByStage = new()
+    private static readonly IReadOnlyDictionary<Stage, RuleInput[]> InputsByStage = new Dictionary<Stage, RuleInput[]>
     {
         [Stage.Rating] = [Applicant, Loan],
         [Stage.Approval] = [Applicant, Loan, Rating, Concentration, Guarantees],

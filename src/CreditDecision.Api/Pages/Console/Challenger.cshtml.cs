@@ -1,12 +1,12 @@
 using CreditDecision.Api.Challenger;
-using CreditDecision.Api.Console;
-using CreditDecision.Api.Decisions;
+using CreditDecision.Api.WebConsole;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Pages.Console;
 
@@ -37,7 +37,7 @@ public sealed class ChallengerModel(ChallengerRules challenger, ChallengerShadow
         }
         try
         {
-            Promoted = await promotion.PromoteAsync(snapshotId, DecisionEndpoints.RequestContext(HttpContext), cancellationToken);
+            Promoted = await promotion.PromoteAsync(snapshotId, CallerHeaders.Caller(HttpContext), cancellationToken);
         }
         catch (PromotionRefusedException refused)
         {

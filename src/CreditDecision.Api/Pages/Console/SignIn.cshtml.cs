@@ -1,4 +1,4 @@
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using Microsoft.AspNetCore.Authentication;
 using CreditDecision.Api.Security;
 using Microsoft.AspNetCore.Mvc;

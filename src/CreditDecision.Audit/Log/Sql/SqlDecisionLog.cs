@@ -1,0 +1,406 @@
+using System.Data.Common;
+using System.Data;
+using System.Runtime.CompilerServices;
+using CreditDecision.Audit.Challenger;
+using CreditDecision.Core.Portfolio;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit.Log.Sql;
+
+/// <summary>
+/// The decision log over ADO.NET, shared by the SQLite and PostgreSQL stores: the SQL below is the subset both
+/// speak. A store supplies connections, its schema scripts and how a write transaction takes the chain lock.
+/// </summary>
+public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
+{
+    private const string SummaryColumns =
+        "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id, kind";
+
+    /// <summary>
+    /// Every read is limited to the chain the head row ends: a row written into the table past the head was not
+    /// appended by the service, and is never served (verify names it).
+    /// </summary>
+    private const string WithinChain = "position <= (SELECT position FROM chain_head WHERE id = 1)";
+
+    private readonly HashSet<string> _archivedSnapshots = [];
+    private readonly HashSet<string> _archivedPortfolios = [];
+    private readonly Lock _archivedLock = new();
+
+    protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A connection for challenger results, which no customer saw: a store may trade their durability on a crash
+    /// (they are then counted as not shadowed) for less contention with the decisions' own commits.
+    /// </summary>
+    protected virtual ValueTask<DbConnection> OpenForShadowAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
+    /// <summary>Schema scripts, applied in order; the index + 1 is the schema version.</summary>
+    protected abstract IReadOnlyList<string> Migrations { get; }
+
+    /// <summary>Starts the transaction of an append; returns once this writer holds the chain.</summary>
+    protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    /// <summary>Starts the transaction of a migration; returns once no other node can migrate.</summary>
+    protected abstract ValueTask<DbTransaction> BeginMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    public Task MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(Migrations.Count, cancellationToken);
+
+    /// <summary>Brings the schema up to <paramref name="version"/> (not beyond): the latest is <see cref="MigrateAsync(CancellationToken)"/>.</summary>
+    public virtual async Task MigrateAsync(int version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await ExecuteAsync(connection, null,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, script_hash TEXT NOT NULL)", cancellationToken);
+        await using var transaction = await BeginMigrationAsync(connection, cancellationToken);
+        var applied = Convert.ToInt32(await ScalarAsync(connection, transaction,
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", cancellationToken) ?? 0, System.Globalization.CultureInfo.InvariantCulture);
+        if (applied > Migrations.Count)
+        {
+            throw new InvalidOperationException(
+                $"The decision log's schema is version {applied}, newer than this service knows ({Migrations.Count}); upgrade the service.");
+        }
+        for (var next = applied + 1; next <= Math.Min(version, Migrations.Count); next++)
+        {
+            var script = Migrations[next - 1];
+            await ExecuteAsync(connection, transaction, script, cancellationToken);
+            await using var record = Command(connection, transaction,
+                "INSERT INTO schema_migrations (version, script_hash) VALUES (@version, @hash)");
+            Add(record, "version", next);
+            Add(record, "hash", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(script))));
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await BeginAppendAsync(connection, cancellationToken);
+
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken);
+        var byKey = await FindByKeysAsync(connection, transaction, batch, cancellationToken);
+        var results = new AppendResult[batch.Count];
+        var newSnapshots = new List<RulesetSnapshot>();
+        var newPortfolios = new List<PortfolioSnapshot>();
+
+        await using var insert = RecordColumns.Insert(connection, transaction);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (record, snapshot, portfolio) = batch[i];
+            if (record.IdempotencyKey is { } key && byKey.TryGetValue((record.Caller, key), out var first))
+            {
+                results[i] = new AppendResult(first, Duplicate: true);
+                continue;
+            }
+            var linked = DecisionChain.Link(record, head);
+            RecordColumns.Bind(insert, linked);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            head = new ChainHead(linked.Position, linked.RecordHash);
+            if (linked.IdempotencyKey is { } newKey) byKey[(linked.Caller, newKey)] = linked;
+            if (!IsArchived(_archivedSnapshots, snapshot.Id) && newSnapshots.All(s => s.Id != snapshot.Id)) newSnapshots.Add(snapshot);
+            if (portfolio is not null && !IsArchived(_archivedPortfolios, portfolio.Version) && newPortfolios.All(p => p.Version != portfolio.Version))
+            {
+                newPortfolios.Add(portfolio);
+            }
+            results[i] = new AppendResult(linked, Duplicate: false);
+        }
+
+        foreach (var snapshot in newSnapshots) await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
+        foreach (var portfolio in newPortfolios) await ArchiveAsync(connection, transaction, portfolio, cancellationToken);
+        await using (var update = Command(connection, transaction, "UPDATE chain_head SET position = @position, record_hash = @hash WHERE id = 1"))
+        {
+            Add(update, "position", head.Position);
+            Add(update, "hash", head.RecordHash);
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+
+        lock (_archivedLock)
+        {
+            foreach (var snapshot in newSnapshots) _archivedSnapshots.Add(snapshot.Id);
+            foreach (var portfolio in newPortfolios) _archivedPortfolios.Add(portfolio.Version);
+        }
+        return results;
+    }
+
+    public Task<LogRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken) =>
+        FindOneAsync(cancellationToken, ("decision_id", decisionId.ToString("D")));
+
+    public Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken) =>
+        FindOneAsync(cancellationToken, ("caller", caller), ("idempotency_key", idempotencyKey));
+
+    public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, query.From, query.To);
+        where.Add(WithinChain);
+        if (query.ApplicationId is not null) where.Add(Filter(command, "application_id", query.ApplicationId));
+        if (query.EnterpriseId is not null) where.Add(Filter(command, "enterprise_id", query.EnterpriseId));
+        if (query.Outcome is not null) where.Add(Filter(command, "outcome", query.Outcome));
+        if (query.Kind is not null) where.Add(Filter(command, "kind", query.Kind));
+        command.CommandText = $"SELECT {SummaryColumns} FROM decisions{Where(where)} ORDER BY position DESC LIMIT @limit OFFSET @offset";
+        Add(command, "limit", query.PageSize + 1);
+        Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
+
+        var items = new List<DecisionSummary>(query.PageSize + 1);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(new DecisionSummary(
+                Guid.Parse(Text(reader, "decision_id")), Int64(reader, "position"), Text(reader, "application_id"), Text(reader, "enterprise_id"),
+                Text(reader, "outcome"), Instant(reader, "decided_at_ms"), Text(reader, "caller"), Text(reader, "snapshot_id"), Text(reader, "kind")));
+        }
+        var hasMore = items.Count > query.PageSize;
+        if (hasMore) items.RemoveAt(items.Count - 1);
+        return new DecisionPage(query.Page, query.PageSize, hasMore, items);
+    }
+
+    public async IAsyncEnumerable<LogRecord> ExportAsync(
+        DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, from, to);
+        where.Add(WithinChain);
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
+    }
+
+    public async Task AppendChallengerResultsAsync(IReadOnlyList<ChallengerResult> results, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenForShadowAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var newSnapshots = results.Select(r => r.Snapshot).DistinctBy(s => s.Id).Where(s => !IsArchived(_archivedSnapshots, s.Id)).ToList();
+        foreach (var snapshot in newSnapshots) await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO challenger_results (decision_id, decided_at_ms, snapshot_id, ruleset_versions, outcome, response_json) " +
+            "VALUES (@id, @at, @snapshot, @versions, @outcome, @response) ON CONFLICT DO NOTHING");
+        foreach (var result in results)
+        {
+            insert.Parameters.Clear();
+            Add(insert, "id", result.DecisionId.ToString("D"));
+            Add(insert, "at", result.DecidedAt.ToUnixTimeMilliseconds());
+            Add(insert, "snapshot", result.Snapshot.Id);
+            Add(insert, "versions", RulesetVersionsJson.Of(result.Snapshot));
+            Add(insert, "outcome", result.Outcome);
+            Add(insert, "response", result.ResponseJson);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        lock (_archivedLock)
+        {
+            foreach (var snapshot in newSnapshots) _archivedSnapshots.Add(snapshot.Id);
+        }
+    }
+
+    public async IAsyncEnumerable<ShadowedDecision> ExportShadowedAsync(
+        DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, from, to, "d.decided_at_ms");
+        where.Add(Filter(command, "d.kind", RecordKinds.Decision));
+        where.Add("d." + WithinChain);
+        command.CommandText =
+            "SELECT d.decision_id, d.response_json, c.snapshot_id AS challenger_snapshot_id, c.response_json AS challenger_response_json FROM decisions d " +
+            $"LEFT JOIN challenger_results c ON c.decision_id = d.decision_id{Where(where)} ORDER BY d.position";
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new ShadowedDecision(
+                Guid.Parse(Text(reader, "decision_id")), Text(reader, "response_json"),
+                NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
+        }
+    }
+
+    public async Task<ChainVerification> VerifyAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        // The head and every row from one snapshot: appends made meanwhile are neither missing nor past the head.
+        await using var snapshot = await BeginSnapshotAsync(connection, cancellationToken);
+        var head = await ReadHeadAsync(connection, snapshot, cancellationToken);
+        await using var command = Command(connection, snapshot, $"SELECT {RecordColumns.List} FROM decisions ORDER BY position");
+        return await DecisionChain.VerifyAsync(ReadRecordsAsync(command, cancellationToken), head, cancellationToken);
+    }
+
+    /// <summary>Starts a read-only transaction that sees one state of the log throughout and does not hold up appends.</summary>
+    protected abstract ValueTask<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken cancellationToken);
+
+    public async Task<ChainHead> ReadHeadAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await ReadHeadAsync(connection, null, cancellationToken);
+    }
+
+    public async Task<byte[]?> FindRulesetAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT content FROM rulesets WHERE name = @name AND version = @version");
+        Add(command, "name", name);
+        Add(command, "version", version);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    public async Task<byte[]?> FindPortfolioAsync(string version, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT content FROM portfolios WHERE version = @version");
+        Add(command, "version", version);
+        return await command.ExecuteScalarAsync(cancellationToken) as byte[];
+    }
+
+    public async Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT ruleset_versions FROM rule_snapshots WHERE snapshot_id = @id");
+        Add(command, "id", snapshotId);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private bool IsArchived(HashSet<string> archived, string version)
+    {
+        lock (_archivedLock) return archived.Contains(version);
+    }
+
+    private static async Task ArchiveAsync(DbConnection connection, DbTransaction transaction, PortfolioSnapshot portfolio, CancellationToken cancellationToken)
+    {
+        await using var insert = Command(connection, transaction,
+            "INSERT INTO portfolios (version, content) VALUES (@version, @content) ON CONFLICT DO NOTHING");
+        Add(insert, "version", portfolio.Version);
+        Add(insert, "content", portfolio.Content.ToArray());
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task ArchiveAsync(DbConnection connection, DbTransaction transaction, RulesetSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await using var ruleset = Command(connection, transaction,
+            "INSERT INTO rulesets (name, version, stage, content) VALUES (@name, @version, @stage, @content) ON CONFLICT DO NOTHING");
+        foreach (var compiled in snapshot.All)
+        {
+            ruleset.Parameters.Clear();
+            Add(ruleset, "name", compiled.Name);
+            Add(ruleset, "version", compiled.Version);
+            Add(ruleset, "stage", compiled.Stage.WireName());
+            Add(ruleset, "content", compiled.SourceContent.ToArray());
+            await ruleset.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var manifest = Command(connection, transaction,
+            "INSERT INTO rule_snapshots (snapshot_id, ruleset_versions) VALUES (@id, @versions) ON CONFLICT DO NOTHING");
+        Add(manifest, "id", snapshot.Id);
+        Add(manifest, "versions", RulesetVersionsJson.Of(snapshot));
+        await manifest.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private async Task<LogRecord?> FindOneAsync(CancellationToken cancellationToken, params (string Column, string Value)[] equal)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        List<string> where = [.. equal.Select(condition => Filter(command, condition.Column, condition.Value)), WithinChain];
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)}";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) return record;
+        return null;
+    }
+
+    /// <summary>The records already stored under the batch's idempotency keys, by caller and key.</summary>
+    private static async Task<Dictionary<(string Caller, string Key), LogRecord>> FindByKeysAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
+    {
+        var keys = batch.Where(p => p.Record.IdempotencyKey is not null).Select(p => (p.Record.Caller, Key: p.Record.IdempotencyKey!)).Distinct().ToArray();
+        var found = new Dictionary<(string Caller, string Key), LogRecord>();
+        if (keys.Length == 0) return found;
+        await using var command = Command(connection, transaction, "");
+        var pairs = keys.Select((key, i) =>
+        {
+            Add(command, "c" + i, key.Caller);
+            Add(command, "k" + i, key.Key);
+            return $"(caller = @c{i} AND idempotency_key = @k{i})";
+        });
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions WHERE ({string.Join(" OR ", pairs)}) AND {WithinChain}";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[(record.Caller, record.IdempotencyKey!)] = record;
+        return found;
+    }
+
+    private static async Task<ChainHead> ReadHeadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, "SELECT position, record_hash FROM chain_head WHERE id = 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ChainHead(Int64(reader, "position"), Text(reader, "record_hash"))
+            : throw new InvalidOperationException("The decision log has no chain head row; its schema is damaged.");
+    }
+
+    private static async IAsyncEnumerable<LogRecord> ReadRecordsAsync(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) yield return RecordColumns.Read(reader);
+    }
+
+    // Columns are read by name, never by their place in a SELECT.
+    protected static string Text(DbDataReader reader, string column) => reader.GetString(reader.GetOrdinal(column));
+
+    protected static string? NullableText(DbDataReader reader, string column) =>
+        reader.GetOrdinal(column) is var i && reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    protected static long Int64(DbDataReader reader, string column) => reader.GetInt64(reader.GetOrdinal(column));
+
+    protected static long? NullableInt64(DbDataReader reader, string column) =>
+        reader.GetOrdinal(column) is var i && reader.IsDBNull(i) ? null : reader.GetInt64(i);
+
+    protected static DateTimeOffset Instant(DbDataReader reader, string column) => DateTimeOffset.FromUnixTimeMilliseconds(Int64(reader, column));
+
+    private static List<string> Filters(DbCommand command, DateTimeOffset? from, DateTimeOffset? to, string column = "decided_at_ms")
+    {
+        var where = new List<string>();
+        if (from is { } start)
+        {
+            Add(command, "from", start.ToUnixTimeMilliseconds());
+            where.Add($"{column} >= @from");
+        }
+        if (to is { } end)
+        {
+            Add(command, "to", end.ToUnixTimeMilliseconds());
+            where.Add($"{column} < @to");
+        }
+        return where;
+    }
+
+    private static string Filter(DbCommand command, string column, string value)
+    {
+        var parameter = column.Replace('.', '_');
+        Add(command, parameter, value);
+        return $"{column} = @{parameter}";
+    }
+
+    private static string Where(List<string> conditions) => conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+
+    protected static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    protected static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, transaction, sql);
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}
