@@ -10,7 +10,7 @@ namespace CreditDecision.Audit;
 /// The decision log over ADO.NET, shared by the SQLite and PostgreSQL stores: the SQL below is the subset both
 /// speak. A store supplies connections, its schema scripts and how a write transaction takes the chain lock.
 /// </summary>
-public abstract class SqlDecisionLog : IDecisionLog, IRuleActivations, IDataProtectionKeyStore
+public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, IDataProtectionKeyStore
 {
     private const string RecordColumns =
         "position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id, idempotency_key, " +
