@@ -1,5 +1,8 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Audit;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -50,7 +53,7 @@ public class LogGrowthBenchmarks
         var batch = new PendingDecision[BatchSize];
         for (var i = 0; i < batch.Length; i++)
         {
-            batch[i] = _template with { Record = _template.Record with { DecisionId = Guid.CreateVersion7(), IdempotencyKey = Guid.NewGuid().ToString("N") } };
+            batch[i] = _template with { Record = _template.Record with { RecordId = Guid.CreateVersion7(), IdempotencyKey = Guid.NewGuid().ToString("N") } };
         }
         return _log.AppendAsync(batch, CancellationToken.None);
     }
@@ -61,13 +64,11 @@ public class LogGrowthBenchmarks
         var portfolio = PortfolioSnapshot.Parse(File.ReadAllBytes(RepoPaths.PortfolioFile)).Snapshot!;
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample("healthy-manufacturer"), ContractJson.Options)!;
         var response = DecisionPipeline.Evaluate(snapshot, portfolio, application, Guid.CreateVersion7(), DateTimeOffset.UtcNow);
-        var requestJson = JsonSerializer.Serialize(application, ContractJson.Options);
-        var record = DecisionRecorder.RecordOf(
-            application, requestJson, DecisionRecorder.Sha256(requestJson), response, snapshot, new DecisionRequestContext("benchmark", "benchmark", null));
+        var record = LogRecords.Decision(application, LogRecords.RequestJson(application), response, snapshot, new CallerContext("benchmark", "benchmark"));
         return new PendingDecision(record, snapshot, portfolio);
     }
 
-    private static void Generate(string path, int count, DecisionRecord sample)
+    private static void Generate(string path, int count, LogRecord sample)
     {
         var schema = new SqliteDecisionLog($"Data Source={path}");
         schema.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Backtests;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
@@ -93,17 +95,9 @@ internal static class AuditCommands
         return 0;
     }
 
-    private static IDecisionLog Open(IReadOnlyDictionary<string, string> options)
-    {
-        var provider = options.GetValueOrDefault("log") ?? Environment.GetEnvironmentVariable("DecisionLog__Provider") ?? "sqlite";
-        var connection = options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("DecisionLog__ConnectionString") ?? DefaultConnection;
-        return provider switch
-        {
-            "sqlite" => new SqliteDecisionLog(connection),
-            "postgres" => new PostgresDecisionLog(connection),
-            _ => throw new ArgumentException($"--log must be 'sqlite' or 'postgres', not '{provider}'."),
-        };
-    }
+    private static SqlDecisionLog Open(IReadOnlyDictionary<string, string> options) => DecisionLogStores.Open(
+        options.GetValueOrDefault("log") ?? Environment.GetEnvironmentVariable("DecisionLog__Provider") ?? DecisionLogStores.Sqlite,
+        options.GetValueOrDefault("connection") ?? Environment.GetEnvironmentVariable("DecisionLog__ConnectionString") ?? DefaultConnection);
 
     private static string? Unknown(IReadOnlyDictionary<string, string> options, params string[] known) =>
         options.Keys.FirstOrDefault(name => !known.Contains(name));

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log.Sql;
 using Xunit.Abstractions;
 
 namespace CreditDecision.Api.Tests;

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json.Nodes;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Log;
 using Xunit.Abstractions;
 
 namespace CreditDecision.Api.Tests;

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
 
 namespace CreditDecision.Api.Tests;
 
@@ -85,14 +85,14 @@ public sealed class LogCompletenessTests
     private static async Task<Guid> AppendBehindTheHeadAsync(TestLogDatabase log, string applicationId, long? position = null)
     {
         var last = (await log.QueryAsync("SELECT * FROM decisions ORDER BY position DESC LIMIT 1")).Single();
-        var record = new DecisionRecord
+        var record = new LogRecord
         {
             Kind = (string)last["kind"]!,
-            DecisionId = Guid.CreateVersion7(),
-            ApplicationId = applicationId,
+            RecordId = Guid.CreateVersion7(),
+            Subject = applicationId,
             EnterpriseId = (string)last["enterprise_id"]!,
             Outcome = (string)last["outcome"]!,
-            DecidedAt = DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(last["decided_at_ms"])),
+            RecordedAt = DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(last["decided_at_ms"])),
             Caller = (string)last["caller"]!,
             RequestId = "forged",
             RequestHash = (string)last["request_hash"]!,
@@ -102,7 +102,7 @@ public sealed class LogCompletenessTests
             RulesetVersions = (string)last["ruleset_versions"]!,
             EngineVersion = (string)last["engine_version"]!,
             ServiceVersion = (string)last["service_version"]!,
-            Activation = last["activation"] is { } activation ? Convert.ToInt64(activation) : null,
+            ClusterActivation = last["activation"] is { } activation ? Convert.ToInt64(activation) : null,
         };
         var previous = new ChainHead((position ?? Convert.ToInt64(last["position"]) + 1) - 1, (string)last["record_hash"]!);
         var linked = DecisionChain.Link(record, previous);
@@ -113,13 +113,13 @@ public sealed class LogCompletenessTests
             "@engine, @service, @previous, @record, @kind, @activation)",
             new Dictionary<string, object?>
             {
-                ["position"] = linked.Position, ["id"] = linked.DecisionId.ToString("D"), ["application"] = linked.ApplicationId,
-                ["enterprise"] = linked.EnterpriseId, ["outcome"] = linked.Outcome, ["at"] = linked.DecidedAt.ToUnixTimeMilliseconds(),
+                ["position"] = linked.Position, ["id"] = linked.RecordId.ToString("D"), ["application"] = linked.Subject,
+                ["enterprise"] = linked.EnterpriseId, ["outcome"] = linked.Outcome, ["at"] = linked.RecordedAt.ToUnixTimeMilliseconds(),
                 ["caller"] = linked.Caller, ["request"] = linked.RequestId, ["hash"] = linked.RequestHash, ["requestJson"] = linked.RequestJson,
                 ["response"] = linked.ResponseJson, ["snapshot"] = linked.SnapshotId, ["versions"] = linked.RulesetVersions,
                 ["engine"] = linked.EngineVersion, ["service"] = linked.ServiceVersion, ["previous"] = linked.PreviousHash,
-                ["record"] = linked.RecordHash, ["kind"] = linked.Kind, ["activation"] = linked.Activation,
+                ["record"] = linked.RecordHash, ["kind"] = linked.Kind, ["activation"] = linked.ClusterActivation,
             });
-        return linked.DecisionId;
+        return linked.RecordId;
     }
 }

@@ -1,7 +1,7 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log.Sql;
 
 namespace CreditDecision.Api.Tests;
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Cli;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -37,7 +39,7 @@ public sealed class AuditCommandLineTests : IDisposable
         Assert.Empty(portfolio.Load());
         var recorder = new DecisionRecorder(new DecisionService(rules, portfolio, TimeProvider.System), log, writer);
         var application = JsonSerializer.Deserialize<LoanApplication>(RepoPaths.Sample(sample), ContractJson.Options)!;
-        var decision = await recorder.DecideAsync(application, new DecisionRequestContext("cli-test", "req-1", null), CancellationToken.None);
+        var decision = await recorder.DecideAsync(application, new CallerContext("cli-test", "req-1", null), CancellationToken.None);
         return decision.DecisionId;
     }
 

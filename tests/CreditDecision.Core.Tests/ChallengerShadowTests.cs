@@ -1,5 +1,6 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Challenger;
+using CreditDecision.Audit.Log.Sql;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;

@@ -1,5 +1,10 @@
 using CreditDecision.Api.Health;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Challenger;
+using CreditDecision.Audit.Cluster;
+using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using Microsoft.Data.Sqlite;
@@ -15,13 +20,19 @@ public static class DecisionLogExtensions
             .BindConfiguration(DecisionLogOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddSingleton<IDecisionLog>(services =>
+        builder.Services.AddSingleton(services =>
         {
             var options = services.GetRequiredService<IOptions<DecisionLogOptions>>().Value;
-            return options.Provider == DecisionLogOptions.Postgres
-                ? new PostgresDecisionLog(options.ConnectionString)
-                : new SqliteDecisionLog(ResolveDataSource(options.ConnectionString, services.GetRequiredService<IHostEnvironment>()));
+            var connectionString = DecisionLogStores.IsShared(options.Provider)
+                ? options.ConnectionString
+                : ResolveDataSource(options.ConnectionString, services.GetRequiredService<IHostEnvironment>());
+            return DecisionLogStores.Open(options.Provider, connectionString);
         });
+        // One store, seen through the interface each of its users needs.
+        builder.Services.AddSingleton<IDecisionLog>(services => services.GetRequiredService<SqlDecisionLog>());
+        builder.Services.AddSingleton<IChallengerResults>(services => services.GetRequiredService<SqlDecisionLog>());
+        builder.Services.AddSingleton<IClusterRuleStore>(services => services.GetRequiredService<SqlDecisionLog>());
+        builder.Services.AddSingleton<IDataProtectionKeyStore>(services => services.GetRequiredService<SqlDecisionLog>());
         builder.Services.AddSingleton<DecisionLogWriter>();
         builder.Services.AddSingleton<DecisionRecorder>();
         builder.Services.AddSingleton(services =>

@@ -1,4 +1,4 @@
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CreditDecision.Api.Audit;

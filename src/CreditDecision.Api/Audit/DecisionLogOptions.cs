@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CreditDecision.Audit.Log.Sql;
 
 namespace CreditDecision.Api.Audit;
 
@@ -6,12 +7,10 @@ namespace CreditDecision.Api.Audit;
 public sealed class DecisionLogOptions
 {
     public const string Section = "DecisionLog";
-    public const string Sqlite = "sqlite";
-    public const string Postgres = "postgres";
 
     /// <summary><c>sqlite</c> (embedded, the default) or <c>postgres</c> (shared by several nodes).</summary>
     [Required, RegularExpression("^(sqlite|postgres)$", ErrorMessage = "DecisionLog:Provider must be 'sqlite' or 'postgres'.")]
-    public string Provider { get; set; } = Sqlite;
+    public string Provider { get; set; } = DecisionLogStores.Sqlite;
 
     /// <summary>
     /// ADO.NET connection string. For SQLite a relative <c>Data Source</c> is resolved against the content root;

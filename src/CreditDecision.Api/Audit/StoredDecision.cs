@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 
 namespace CreditDecision.Api.Audit;
@@ -33,14 +33,14 @@ public sealed record StoredDecision(
     JsonElement Response,
     long? Activation)
 {
-    public static StoredDecision From(DecisionRecord record) => new(
+    public static StoredDecision From(LogRecord record) => new(
         record.Kind,
-        record.DecisionId,
+        record.RecordId,
         record.Position,
-        record.ApplicationId,
+        record.Subject,
         record.EnterpriseId,
         record.Outcome,
-        record.DecidedAt,
+        record.RecordedAt,
         record.Caller,
         record.RequestId,
         record.IdempotencyKey,
@@ -53,5 +53,5 @@ public sealed record StoredDecision(
         record.RecordHash,
         JsonElement.Parse(record.RequestJson),
         JsonElement.Parse(record.ResponseJson),
-        record.Activation);
+        record.ClusterActivation);
 }

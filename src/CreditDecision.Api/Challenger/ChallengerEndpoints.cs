@@ -4,7 +4,8 @@ using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Backtests;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -1,5 +1,5 @@
 using CreditDecision.Api.Rules;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
 using Microsoft.Extensions.Options;
 
@@ -25,7 +25,7 @@ public static class ChallengerExtensions
         {
             var host = services.GetRequiredService<ChallengerRules>().Host;
             var capacity = services.GetRequiredService<IOptions<RulesOptions>>().Value.ChallengerQueueCapacity;
-            return new ChallengerShadow(host is null ? null : () => host.Current, services.GetRequiredService<IDecisionLog>(), capacity);
+            return new ChallengerShadow(host is null ? null : () => host.Current, services.GetRequiredService<IChallengerResults>(), capacity);
         });
         builder.Services.AddHostedService<ChallengerShadowLoop>();
         builder.Services.AddSingleton<ChallengerReporter>();

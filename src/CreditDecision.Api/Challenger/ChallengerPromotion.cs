@@ -1,7 +1,8 @@
-using System.Text.Json;
 using CreditDecision.Api.Rules;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Api.Challenger;
@@ -33,7 +34,7 @@ public sealed class ChallengerPromotion(
 
     /// <param name="expectedSnapshotId">The challenger version set the caller reviewed; refused if the challenger is now another.</param>
     /// <exception cref="PromotionRefusedException">No challenger, no valid challenger rules, another version set, or already champion.</exception>
-    public async Task<PromotionResult> PromoteAsync(string expectedSnapshotId, DecisionRequestContext context, CancellationToken cancellationToken)
+    public async Task<PromotionResult> PromoteAsync(string expectedSnapshotId, CallerContext caller, CancellationToken cancellationToken)
     {
         if (challenger.Host is not { } host) throw new PromotionRefusedException("No challenger is configured.", "Set Rules:ChallengerDirectory to run one.");
         await _oneAtATime.WaitAsync(cancellationToken);
@@ -59,8 +60,7 @@ public sealed class ChallengerPromotion(
                 throw new PromotionRefusedException("The challenger's files changed while promoting.", ex.Message);
             }
 
-            var promotedAt = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
-            var record = Record(previous?.Id ?? "", candidate, promotedAt, context);
+            var record = LogRecords.Promotion(previous?.Id ?? "", candidate, RecordTime.Now(clock), caller);
             try
             {
                 var stored = await writer.AppendAsync(record, candidate, portfolio: null, CancellationToken.None);
@@ -78,32 +78,6 @@ public sealed class ChallengerPromotion(
         }
     }
 
-    private static DecisionRecord Record(string previousSnapshotId, RulesetSnapshot promoted, DateTimeOffset promotedAt, DecisionRequestContext context)
-    {
-        var id = Guid.CreateVersion7(promotedAt);
-        var requestJson = JsonSerializer.Serialize(new { snapshotId = promoted.Id }, ContractJson.Options);
-        return new DecisionRecord
-        {
-            Kind = RecordKinds.Promotion,
-            DecisionId = id,
-            ApplicationId = "rules-promotion",
-            EnterpriseId = "",
-            Outcome = "promoted",
-            DecidedAt = promotedAt,
-            Caller = context.Caller,
-            RequestId = context.RequestId,
-            RequestHash = DecisionRecorder.Sha256(requestJson),
-            RequestJson = requestJson,
-            ResponseJson = JsonSerializer.Serialize(
-                new { previousSnapshotId, snapshotId = promoted.Id, promotedAt, promotedBy = context.Caller, rulesets = promoted.AllVersionRefs },
-                ContractJson.Options),
-            SnapshotId = promoted.Id,
-            RulesetVersions = RulesetVersionsJson.Of(promoted),
-            EngineVersion = DecisionRecorder.EngineVersion,
-            ServiceVersion = DecisionRecorder.ServiceVersion,
-        };
-    }
-
-    private static PromotionResult Result(DecisionRecord stored, string previousSnapshotId, RulesetSnapshot promoted) =>
-        new(stored.DecisionId, stored.Position, previousSnapshotId, promoted.Id, stored.DecidedAt, stored.Caller, promoted.AllVersionRefs);
+    private static PromotionResult Result(LogRecord stored, string previousSnapshotId, RulesetSnapshot promoted) =>
+        new(stored.RecordId, stored.Position, previousSnapshotId, promoted.Id, stored.RecordedAt, stored.Caller, promoted.AllVersionRefs);
 }

@@ -1,7 +1,8 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Health;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Cluster;
+using CreditDecision.Audit.Log.Sql;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -20,9 +21,8 @@ public static class ClusterExtensions
     /// <summary>With a PostgreSQL log, rules are activated through the database and every node follows them.</summary>
     public static void AddCluster(this WebApplicationBuilder builder)
     {
-        if (!string.Equals(builder.Configuration[$"{DecisionLogOptions.Section}:Provider"], DecisionLogOptions.Postgres, StringComparison.OrdinalIgnoreCase)) return;
+        if (!DecisionLogStores.IsShared(builder.Configuration[$"{DecisionLogOptions.Section}:Provider"])) return;
         builder.Services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(services => (IRuleActivations)services.GetRequiredService<IDecisionLog>());
         builder.Services.AddSingleton<ClusterRules>();
         builder.Services.AddSingleton<IActivationNumbers>(services => services.GetRequiredService<ClusterRules>());
         builder.Services.AddHostedService(services => services.GetRequiredService<ClusterRules>());
@@ -38,7 +38,7 @@ public static class ClusterExtensions
     public static async Task<Ok<ClusterState>> GetState(IServiceProvider services, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (services.GetService<ClusterRules>() is not { } cluster) return TypedResults.Ok(new ClusterState(false, null, null, []));
-        var store = services.GetRequiredService<IRuleActivations>();
+        var store = services.GetRequiredService<IClusterRuleStore>();
         var forget = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<ClusterOptions>>().Value.ForgetAfterSeconds);
         var active = await store.ReadActiveAsync(cancellationToken);
         var nodes = await store.ReadNodesAsync(clock.GetUtcNow() - forget, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using CreditDecision.Api.Rules;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Cluster;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Rules;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace CreditDecision.Api.Cluster;
 /// rejoins the cluster and a node with an empty folder needs no copy of the files.
 /// </summary>
 public sealed partial class ClusterRules(
-    RulesHost rules, RulesActivation activation, IRuleActivations store, DecisionReplayer replayer, IOptions<ClusterOptions> options,
+    RulesHost rules, RulesActivation activation, IClusterRuleStore store, DecisionReplayer replayer, IOptions<ClusterOptions> options,
     TimeProvider clock, ILogger<ClusterRules> logger) : IHostedService, IActivationNumbers, IDisposable
 {
     private readonly ConditionalWeakTable<RulesetSnapshot, RuleActivation> _numbers = [];

@@ -3,13 +3,16 @@ using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
-using Microsoft.AspNetCore.Authentication;
+using CreditDecision.Audit.Backtests;
+using CreditDecision.Audit.Challenger;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Replay;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -136,6 +139,6 @@ public static class ConsoleExtensions
                     ? new FileSystemXmlRepository(
                         new DirectoryInfo(Path.GetFullPath(Path.Combine(services.GetRequiredService<IHostEnvironment>().ContentRootPath, folder))),
                         services.GetRequiredService<ILoggerFactory>())
-                    : new DecisionLogXmlRepository((IDataProtectionKeyStore)services.GetRequiredService<IDecisionLog>()));
+                    : new DecisionLogXmlRepository(services.GetRequiredService<IDataProtectionKeyStore>()));
     }
 }

@@ -1,5 +1,5 @@
 using System.Xml.Linq;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
 namespace CreditDecision.Api.Console;

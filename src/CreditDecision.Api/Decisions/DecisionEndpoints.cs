@@ -1,6 +1,6 @@
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -64,7 +64,7 @@ public static class DecisionEndpoints
     /// Who asked and in which request, as the log records it: the name of the API key (or console user) and the
     /// caller's request id, else the server's.
     /// </summary>
-    public static DecisionRequestContext RequestContext(HttpContext http, string? requestId = null, string? idempotencyKey = null) =>
+    public static CallerContext RequestContext(HttpContext http, string? requestId = null, string? idempotencyKey = null) =>
         new(http.User.Identity?.Name ?? throw new InvalidOperationException("Decisions are made only for authenticated callers."),
             requestId ?? http.TraceIdentifier, idempotencyKey);
 
@@ -77,7 +77,7 @@ public static class DecisionEndpoints
 
 /// <summary>
 /// The service log's line per decision: ids only, no personal data (the decision log holds the rest). Debug level, so
-/// production logs carry it only when asked (<c>Logging:LogLevel:CreditDecision.Audit.DecisionRecorder=Debug</c>).
+/// production logs carry it only when asked (<c>Logging:LogLevel:CreditDecision.Audit.Recording.DecisionRecorder=Debug</c>).
 /// </summary>
 internal static partial class DecisionLogLines
 {

@@ -1,5 +1,7 @@
 using System.Text.Json;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Diagnostics;

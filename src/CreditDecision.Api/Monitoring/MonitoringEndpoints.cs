@@ -2,7 +2,7 @@ using System.Text.Json;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Audit.Provisioning;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.Features;

@@ -2,7 +2,8 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using CreditDecision.Api.Infrastructure;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
 using CreditDecision.Audit.Provisioning;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -25,7 +26,7 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
     public RulesetSnapshot Snapshot() => rules.Current ?? throw new RulesNotLoadedException(rules.Status);
 
     /// <summary>Reads NDJSON loans from <paramref name="input"/> and writes NDJSON lines to <paramref name="output"/>, the summary last.</summary>
-    public async Task StreamAsync(PipeReader input, PipeWriter output, DecisionRequestContext context, CancellationToken cancellationToken)
+    public async Task StreamAsync(PipeReader input, PipeWriter output, CallerContext context, CancellationToken cancellationToken)
     {
         var snapshot = Snapshot();
         var grades = MonitoringPipeline.Grades(snapshot).ToArray();
@@ -58,7 +59,7 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
     }
 
     /// <summary>Reviews the items of a JSON array; each item stands or fails alone.</summary>
-    public async Task<MonitoringBatchResponse> ReviewAllAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, DecisionRequestContext context, CancellationToken cancellationToken)
+    public async Task<MonitoringBatchResponse> ReviewAllAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, CallerContext context, CancellationToken cancellationToken)
     {
         var snapshot = Snapshot();
         var grades = MonitoringPipeline.Grades(snapshot).ToArray();
@@ -83,7 +84,7 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
 
     private async Task<MonitoringLine> ReviewAsync(
         long number, (LoanReview? Review, LoanError? Error) parsed, string[] grades, RulesetSnapshot snapshot,
-        DecisionRequestContext context, CancellationToken cancellationToken)
+        CallerContext context, CancellationToken cancellationToken)
     {
         if (parsed.Error is not null) return new MonitoringLine(number, Error: parsed.Error);
         var invalid = ReviewValidator.Validate(parsed.Review!, grades);

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Cluster;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
 

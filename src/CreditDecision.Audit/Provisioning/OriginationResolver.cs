@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Provisioning;
@@ -33,9 +34,9 @@ public sealed class OriginationResolver(IDecisionLog log)
         {
             return Refused(field, review.DecisionId is not null ? "is not the id of a decision in the log" : "has no decision in the log");
         }
-        if (review.ApplicationId is not null && record.ApplicationId != review.ApplicationId)
+        if (review.ApplicationId is not null && record.Subject != review.ApplicationId)
         {
-            return Refused("decisionId", $"is a decision on application '{record.ApplicationId}', not on applicationId");
+            return Refused("decisionId", $"is a decision on application '{record.Subject}', not on applicationId");
         }
         if (record.EnterpriseId != review.EnterpriseId) return Refused("enterpriseId", $"is not the enterprise of the origination decision ({record.EnterpriseId})");
         if (record.Outcome == DecisionPipeline.Decline) return Refused(field, "names a decision that declined the application: it granted no loan");

@@ -18,8 +18,7 @@ public sealed class DecisionService(RulesHost rules, PortfolioHost portfolio, Ti
         errors = ApplicationValidator.ValidateGrades(application, MonitoringPipeline.Grades(snapshot));
         if (errors.Count > 0) throw new InvalidApplicationException(errors);
         var book = portfolio.Current;
-        // Milliseconds: the precision every decision log store keeps exactly, so a replay reproduces the time.
-        var now = DateTimeOffset.FromUnixTimeMilliseconds(clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = RecordTime.Now(clock);
         var timings = new StageTimings();
         var response = DecisionPipeline.Evaluate(snapshot, book, application, Guid.CreateVersion7(now), now, timings);
         Metrics.RecordDecision(application, response, startedAt, timings);

@@ -1,6 +1,6 @@
 using CreditDecision.Api.Console;
-using CreditDecision.Audit;
 using CreditDecision.Api.Security;
+using CreditDecision.Audit.Log;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;

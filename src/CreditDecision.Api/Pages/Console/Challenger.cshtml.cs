@@ -2,11 +2,11 @@ using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Console;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Security;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Pages.Console;
 

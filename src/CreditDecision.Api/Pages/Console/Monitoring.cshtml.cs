@@ -1,11 +1,11 @@
 using System.Text.Json;
 using CreditDecision.Api.Console;
-using CreditDecision.Audit;
-using CreditDecision.Core.Contracts;
 using CreditDecision.Api.Security;
+using CreditDecision.Audit.Log;
+using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditDecision.Api.Pages.Console;

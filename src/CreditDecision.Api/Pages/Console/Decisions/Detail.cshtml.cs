@@ -1,12 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using CreditDecision.Api.Console;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 
 namespace CreditDecision.Api.Pages.Console.Decisions;
 
@@ -15,7 +16,7 @@ public sealed class DetailModel(IDecisionLog log, DecisionReplayer replayer) : P
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
-    public DecisionRecord? Record { get; private set; }
+    public LogRecord? Record { get; private set; }
     public DecisionResponse? Decision { get; private set; }
     public IReadOnlyList<(string Path, string Value)> ApplicationFields { get; private set; } = [];
     public ReplayResult? Replay { get; private set; }

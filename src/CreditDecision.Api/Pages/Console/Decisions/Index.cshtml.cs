@@ -1,8 +1,8 @@
 using CreditDecision.Api.Console;
-using CreditDecision.Audit;
+using CreditDecision.Audit.Log;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace CreditDecision.Api.Pages.Console.Decisions;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log;
 
 /// <summary>The ruleset versions of a snapshot as the log stores them: the same JSON as a response's <c>rulesets</c>.</summary>
 public static class RulesetVersionsJson

@@ -1,11 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Backtests;
 
 /// <summary>What a candidate rules version would have done to the decisions of a period, against what was decided.</summary>
 /// <param name="Decisions">Logged decisions of the period re-evaluated under the candidate.</param>
@@ -61,7 +63,7 @@ public sealed class Backtester(IDecisionLog log, DecisionReplayer replayer)
     {
         var comparison = new DecisionComparison(page, pageSize);
         var portfolios = new ConcurrentDictionary<string, Task<PortfolioSnapshot>>(StringComparer.Ordinal);
-        var batch = new List<DecisionRecord>(BatchSize);
+        var batch = new List<LogRecord>(BatchSize);
 
         await foreach (var record in log.ExportAsync(from, to, cancellationToken))
         {

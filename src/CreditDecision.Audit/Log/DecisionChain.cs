@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log;
 
 /// <summary>
 /// The hash chain over the decision log. Each record's hash covers its content, its position and the previous
@@ -15,14 +15,14 @@ public static class DecisionChain
     public static readonly string Genesis = new('0', 64);
 
     /// <summary>The record placed after <paramref name="previous"/>: position and hashes filled in.</summary>
-    public static DecisionRecord Link(DecisionRecord record, ChainHead previous)
+    public static LogRecord Link(LogRecord record, ChainHead previous)
     {
         var linked = record with { Position = previous.Position + 1, PreviousHash = previous.RecordHash };
         return linked with { RecordHash = HashOf(linked) };
     }
 
     /// <summary>The hash a record written now carries, computed from its stored fields.</summary>
-    public static string HashOf(DecisionRecord record) => HashOf(record, CurrentFormat);
+    public static string HashOf(LogRecord record) => HashOf(record, CurrentFormat);
 
     /// <summary>
     /// Format 2 covers the activation number as well. Records written before it (format 1, schema 5 and earlier)
@@ -31,10 +31,10 @@ public static class DecisionChain
     private const int CurrentFormat = 2;
 
     /// <summary>True when the record's stored hash is the hash of its fields in the current format or the one before.</summary>
-    public static bool HashMatches(DecisionRecord record) =>
+    public static bool HashMatches(LogRecord record) =>
         record.RecordHash == HashOf(record, CurrentFormat) || record.RecordHash == HashOf(record, format: 1);
 
-    private static string HashOf(DecisionRecord record, int format)
+    private static string HashOf(LogRecord record, int format)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var number = new byte[8];
@@ -56,11 +56,11 @@ public static class DecisionChain
         Add($"creditdecision.{record.Kind}-record.v{format}");
         Add(record.PreviousHash);
         AddNumber(record.Position);
-        Add(record.DecisionId.ToString("D"));
-        Add(record.ApplicationId);
+        Add(record.RecordId.ToString("D"));
+        Add(record.Subject);
         Add(record.EnterpriseId);
         Add(record.Outcome);
-        AddNumber(record.DecidedAt.ToUnixTimeMilliseconds());
+        AddNumber(record.RecordedAt.ToUnixTimeMilliseconds());
         Add(record.Caller);
         Add(record.RequestId);
         Add(record.IdempotencyKey);
@@ -71,7 +71,7 @@ public static class DecisionChain
         Add(record.RulesetVersions);
         Add(record.EngineVersion);
         Add(record.ServiceVersion);
-        if (format >= 2) Add(record.Activation?.ToString(CultureInfo.InvariantCulture));
+        if (format >= 2) Add(record.ClusterActivation?.ToString(CultureInfo.InvariantCulture));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -82,7 +82,7 @@ public static class DecisionChain
     /// past the head (however well hashed) is named, as is one missing anywhere.
     /// </summary>
     public static async Task<ChainVerification> VerifyAsync(
-        IAsyncEnumerable<DecisionRecord> recordsInOrder, ChainHead storedHead, CancellationToken cancellationToken)
+        IAsyncEnumerable<LogRecord> recordsInOrder, ChainHead storedHead, CancellationToken cancellationToken)
     {
         var head = ChainHead.Empty;
         await foreach (var record in recordsInOrder.WithCancellation(cancellationToken))
@@ -93,7 +93,7 @@ public static class DecisionChain
                 : record.PreviousHash != head.RecordHash ? "its previous-hash does not match the record before it"
                 : !HashMatches(record) ? "its content does not match its hash: the record was changed after it was written"
                 : null;
-            if (problem is not null) return ChainVerification.Broken(head.Position, new BrokenRecord(record.Position, record.DecisionId, problem));
+            if (problem is not null) return ChainVerification.Broken(head.Position, new BrokenRecord(record.Position, record.RecordId, problem));
             head = new ChainHead(record.Position, record.RecordHash);
         }
         if (head != storedHead)

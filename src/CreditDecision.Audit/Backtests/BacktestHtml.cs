@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Backtests;
 
 /// <summary>
 /// A backtest report as one self-contained HTML page for a risk committee: figures, and charts drawn as inline SVG

@@ -1,21 +1,17 @@
 using System.Data;
 using System.Runtime.CompilerServices;
 
-namespace CreditDecision.Audit;
-
-/// <summary>A loan's latest review as the log holds it.</summary>
-/// <param name="RequestJson">The review request as stored; null unless asked for.</param>
-public sealed record LoggedReview(string LoanId, string? RequestJson, string ResponseJson);
+namespace CreditDecision.Audit.Log.Sql;
 
 /// <summary>The queries that link a review to its origination and read the book's latest state.</summary>
 public abstract partial class SqlDecisionLog
 {
-    public async Task<DecisionRecord?> FindLatestDecisionAsync(string applicationId, CancellationToken cancellationToken)
+    public async Task<LogRecord?> FindLatestDecisionAsync(string applicationId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         List<string> where = [Filter(command, "application_id", applicationId), Filter(command, "kind", RecordKinds.Decision), WithinChain];
-        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(where)} ORDER BY position DESC LIMIT 1";
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position DESC LIMIT 1";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) return record;
         return null;
     }

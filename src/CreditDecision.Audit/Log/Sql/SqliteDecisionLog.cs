@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log.Sql;
 
 /// <summary>
 /// The embedded decision log: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a committed append
@@ -28,7 +28,7 @@ public sealed class SqliteDecisionLog : SqlDecisionLog
     public string DataSource { get; }
 
     protected override IReadOnlyList<string> Migrations { get; } =
-        Schema(bigint: "INTEGER", blob: "BLOB", idempotencyKeysPerCaller: RebuiltWithKeysPerCaller(bigint: "INTEGER"));
+        SqlSchema.Migrations(bigint: "INTEGER", blob: "BLOB", idempotencyKeysPerCaller: SqlSchema.RebuiltWithKeysPerCaller(bigint: "INTEGER"));
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,31 +1,32 @@
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log;
 
 /// <summary>
-/// One decision as the log keeps it. Every field is covered by <see cref="RecordHash"/>; the query columns
+/// One record of the log: a decision, a loan review or a promotion of rules (its <see cref="Kind"/>), made only by
+/// <see cref="Recording.LogRecords"/> and read back by the store. Every field is covered by <see cref="RecordHash"/>; the query columns
 /// (application, enterprise, outcome, time) are copies of what the request and response already say, kept so
 /// the log can be searched without parsing JSON.
 /// </summary>
-public sealed record DecisionRecord
+public sealed record LogRecord
 {
     /// <summary>Place in the hash chain, from 1 with no gaps; 0 until stored.</summary>
     public long Position { get; init; }
 
     /// <summary><c>decision</c> (POST /decide), <c>monitoring</c> (one loan of POST /monitor) or <c>promotion</c> (challenger rules made live).</summary>
-    public string Kind { get; init; } = RecordKinds.Decision;
+    public required string Kind { get; init; }
 
-    /// <summary>The decision id, or for a monitoring record the review's id.</summary>
-    public required Guid DecisionId { get; init; }
+    /// <summary>The record's id: the decision id, the review's id or the promotion's id.</summary>
+    public required Guid RecordId { get; init; }
 
-    /// <summary>The application id, or for a monitoring record the loan id.</summary>
-    public required string ApplicationId { get; init; }
+    /// <summary>What the record is about: the application id, the loan id of a review, or <c>rules-promotion</c>.</summary>
+    public required string Subject { get; init; }
 
     public required string EnterpriseId { get; init; }
 
-    /// <summary>approve, refer or decline; for a monitoring record the warning level.</summary>
+    /// <summary>approve, refer or decline; for a review the warning level; for a promotion <c>promoted</c>.</summary>
     public required string Outcome { get; init; }
 
-    /// <summary>When the decision was made, to the millisecond (the precision every store keeps exactly).</summary>
-    public required DateTimeOffset DecidedAt { get; init; }
+    /// <summary>When the decision, review or promotion was made, to the millisecond (see <see cref="Core.Decisions.RecordTime"/>).</summary>
+    public required DateTimeOffset RecordedAt { get; init; }
 
     /// <summary>The authenticated caller, or <c>anonymous</c>.</summary>
     public required string Caller { get; init; }
@@ -58,7 +59,7 @@ public sealed record DecisionRecord
     /// by <see cref="RecordHash"/> in records written since schema version 6; in older records it is outside the hash.
     /// <see cref="SnapshotId"/> is what proves which rules decided.
     /// </summary>
-    public long? Activation { get; init; }
+    public long? ClusterActivation { get; init; }
 
     /// <summary>Hash of the record before this one (64 zeros for the first).</summary>
     public string PreviousHash { get; init; } = "";

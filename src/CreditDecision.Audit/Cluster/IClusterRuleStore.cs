@@ -1,12 +1,12 @@
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Cluster;
 
 /// <summary>
 /// The cluster's rules, kept in the shared database: each activated version set gets the next activation number, and
 /// every node reports which one it decides on. The rulesets themselves are in the log's content-addressed archive.
 /// </summary>
-public interface IRuleActivations
+public interface IClusterRuleStore
 {
     /// <summary>
     /// Makes <paramref name="snapshot"/> the cluster's active set (archiving its rulesets) and wakes the other nodes;

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Replay;
 
 /// <summary>The outcome of a replay.</summary>
 /// <param name="Against"><c>recorded</c> for the decision's own rules, <c>current</c>, or the id of another snapshot.</param>
@@ -74,7 +75,7 @@ public sealed class DecisionReplayer(
     }
 
     private async Task<(JsonNode Response, string Outcome)> DecideAgainAsync(
-        DecisionRecord record, RulesetSnapshot snapshot, bool currentPortfolioToo, CancellationToken cancellationToken)
+        LogRecord record, RulesetSnapshot snapshot, bool currentPortfolioToo, CancellationToken cancellationToken)
     {
         var stored = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options)!;
         var application = StoredApplication.Read(record.RequestJson);
@@ -83,7 +84,7 @@ public sealed class DecisionReplayer(
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);
     }
 
-    private async Task<(JsonNode Response, string Outcome)> ReviewAgainAsync(DecisionRecord record, RulesetSnapshot snapshot, CancellationToken cancellationToken)
+    private async Task<(JsonNode Response, string Outcome)> ReviewAgainAsync(LogRecord record, RulesetSnapshot snapshot, CancellationToken cancellationToken)
     {
         var stored = JsonSerializer.Deserialize<MonitoringResult>(record.ResponseJson, ContractJson.Options)!;
         var review = JsonSerializer.Deserialize<LoanReview>(record.RequestJson, ContractJson.Options)!;

@@ -1,21 +1,18 @@
-using System.Data;
 using System.Data.Common;
+using System.Data;
 using System.Runtime.CompilerServices;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log.Sql;
 
 /// <summary>
 /// The decision log over ADO.NET, shared by the SQLite and PostgreSQL stores: the SQL below is the subset both
 /// speak. A store supplies connections, its schema scripts and how a write transaction takes the chain lock.
 /// </summary>
-public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, IDataProtectionKeyStore
+public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
 {
-    private const string RecordColumns =
-        "position, decision_id, application_id, enterprise_id, outcome, decided_at_ms, caller, request_id, idempotency_key, " +
-        "request_hash, request_json, response_json, snapshot_id, ruleset_versions, engine_version, service_version, previous_hash, record_hash, kind, activation";
-
     private const string SummaryColumns =
         "decision_id, position, application_id, enterprise_id, outcome, decided_at_ms, caller, snapshot_id, kind";
 
@@ -39,139 +36,6 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
 
     /// <summary>Schema scripts, applied in order; the index + 1 is the schema version.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
-
-    /// <summary>
-    /// The schema both stores share, with their names for a 64-bit integer and a byte string, and their way of making
-    /// idempotency keys unique per caller instead of across callers (SQLite cannot drop a column's UNIQUE in place).
-    /// (In SQLite, "position INTEGER PRIMARY KEY" is the row id, so chain order is the table's own order.)
-    /// </summary>
-    protected static IReadOnlyList<string> Schema(string bigint, string blob, string idempotencyKeysPerCaller) =>
-    [
-        $"""
-        CREATE TABLE decisions (
-            position         {bigint} PRIMARY KEY,
-            decision_id      TEXT NOT NULL UNIQUE,
-            application_id   TEXT NOT NULL,
-            enterprise_id    TEXT NOT NULL,
-            outcome          TEXT NOT NULL,
-            decided_at_ms    {bigint} NOT NULL,
-            caller           TEXT NOT NULL,
-            request_id       TEXT NOT NULL,
-            idempotency_key  TEXT UNIQUE,
-            request_hash     TEXT NOT NULL,
-            request_json     TEXT NOT NULL,
-            response_json    TEXT NOT NULL,
-            snapshot_id      TEXT NOT NULL,
-            ruleset_versions TEXT NOT NULL,
-            engine_version   TEXT NOT NULL,
-            service_version  TEXT NOT NULL,
-            previous_hash    TEXT NOT NULL,
-            record_hash      TEXT NOT NULL
-        );
-        CREATE INDEX decisions_application ON decisions (application_id);
-        CREATE INDEX decisions_enterprise ON decisions (enterprise_id);
-        CREATE INDEX decisions_decided_at ON decisions (decided_at_ms);
-        CREATE TABLE chain_head (
-            id          INTEGER PRIMARY KEY CHECK (id = 1),
-            position    {bigint} NOT NULL,
-            record_hash TEXT NOT NULL
-        );
-        INSERT INTO chain_head (id, position, record_hash) VALUES (1, 0, '{DecisionChain.Genesis}');
-        CREATE TABLE rulesets (
-            name    TEXT NOT NULL,
-            version TEXT NOT NULL,
-            stage   TEXT NOT NULL,
-            content {blob} NOT NULL,
-            PRIMARY KEY (name, version)
-        );
-        CREATE TABLE rule_snapshots (
-            snapshot_id      TEXT PRIMARY KEY,
-            ruleset_versions TEXT NOT NULL
-        );
-        """,
-        """
-        ALTER TABLE decisions ADD COLUMN kind TEXT NOT NULL DEFAULT 'decision';
-        CREATE INDEX decisions_kind ON decisions (kind);
-        """,
-        $"""
-        CREATE TABLE portfolios (
-            version TEXT PRIMARY KEY,
-            content {blob} NOT NULL
-        );
-        """,
-        $"""
-        CREATE TABLE challenger_results (
-            decision_id      TEXT PRIMARY KEY,
-            decided_at_ms    {bigint} NOT NULL,
-            snapshot_id      TEXT NOT NULL,
-            ruleset_versions TEXT NOT NULL,
-            outcome          TEXT NOT NULL,
-            response_json    TEXT NOT NULL
-        );
-        CREATE INDEX challenger_results_decided_at ON challenger_results (decided_at_ms);
-        """,
-        $"""
-        CREATE TABLE rule_activations (
-            activation      {bigint} PRIMARY KEY,
-            snapshot_id     TEXT NOT NULL,
-            activated_at_ms {bigint} NOT NULL,
-            node            TEXT NOT NULL
-        );
-        CREATE TABLE cluster_nodes (
-            node            TEXT PRIMARY KEY,
-            started_at_ms   {bigint} NOT NULL,
-            seen_at_ms      {bigint} NOT NULL,
-            activation      {bigint},
-            snapshot_id     TEXT,
-            problem         TEXT
-        );
-        ALTER TABLE decisions ADD COLUMN activation {bigint};
-        """,
-        $"""
-        {idempotencyKeysPerCaller}
-        CREATE TABLE data_protection_keys (
-            name TEXT PRIMARY KEY,
-            xml  TEXT NOT NULL
-        );
-        """,
-    ];
-
-    /// <summary>Migration 6 for SQLite: the decisions table rebuilt without UNIQUE on the key alone (SQLite's way to drop a constraint).</summary>
-    protected static string RebuiltWithKeysPerCaller(string bigint) => $"""
-        CREATE TABLE decisions_v6 (
-            position         {bigint} PRIMARY KEY,
-            decision_id      TEXT NOT NULL UNIQUE,
-            application_id   TEXT NOT NULL,
-            enterprise_id    TEXT NOT NULL,
-            outcome          TEXT NOT NULL,
-            decided_at_ms    {bigint} NOT NULL,
-            caller           TEXT NOT NULL,
-            request_id       TEXT NOT NULL,
-            idempotency_key  TEXT,
-            request_hash     TEXT NOT NULL,
-            request_json     TEXT NOT NULL,
-            response_json    TEXT NOT NULL,
-            snapshot_id      TEXT NOT NULL,
-            ruleset_versions TEXT NOT NULL,
-            engine_version   TEXT NOT NULL,
-            service_version  TEXT NOT NULL,
-            previous_hash    TEXT NOT NULL,
-            record_hash      TEXT NOT NULL,
-            kind             TEXT NOT NULL DEFAULT 'decision',
-            activation       {bigint}
-        );
-        INSERT INTO decisions_v6 ({RecordColumns}) SELECT {RecordColumns} FROM decisions;
-        DROP TABLE decisions;
-        ALTER TABLE decisions_v6 RENAME TO decisions;
-        CREATE INDEX decisions_application ON decisions (application_id);
-        CREATE INDEX decisions_enterprise ON decisions (enterprise_id);
-        CREATE INDEX decisions_decided_at ON decisions (decided_at_ms);
-        CREATE INDEX decisions_kind ON decisions (kind);
-        {KeysPerCallerIndex}
-        """;
-
-    /// <summary>A retry is recognised by its caller and key together: two callers may use the same key.</summary>
-    protected const string KeysPerCallerIndex = "CREATE UNIQUE INDEX decisions_caller_idempotency_key ON decisions (caller, idempotency_key);";
 
     /// <summary>Starts the transaction of an append; returns once this writer holds the chain.</summary>
     protected abstract ValueTask<DbTransaction> BeginAppendAsync(DbConnection connection, CancellationToken cancellationToken);
@@ -221,7 +85,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         var newSnapshots = new List<RulesetSnapshot>();
         var newPortfolios = new List<PortfolioSnapshot>();
 
-        await using var insert = InsertCommand(connection, transaction);
+        await using var insert = RecordColumns.Insert(connection, transaction);
         for (var i = 0; i < batch.Count; i++)
         {
             var (record, snapshot, portfolio) = batch[i];
@@ -231,7 +95,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
                 continue;
             }
             var linked = DecisionChain.Link(record, head);
-            Bind(insert, linked);
+            RecordColumns.Bind(insert, linked);
             await insert.ExecuteNonQueryAsync(cancellationToken);
             head = new ChainHead(linked.Position, linked.RecordHash);
             if (linked.IdempotencyKey is { } newKey) byKey[(linked.Caller, newKey)] = linked;
@@ -261,10 +125,10 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         return results;
     }
 
-    public Task<DecisionRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken) =>
+    public Task<LogRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken) =>
         FindOneAsync(cancellationToken, ("decision_id", decisionId.ToString("D")));
 
-    public Task<DecisionRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken) =>
+    public Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken) =>
         FindOneAsync(cancellationToken, ("caller", caller), ("idempotency_key", idempotencyKey));
 
     public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
@@ -286,22 +150,22 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         while (await reader.ReadAsync(cancellationToken))
         {
             items.Add(new DecisionSummary(
-                Guid.Parse(reader.GetString(0)), reader.GetInt64(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)), reader.GetString(6), reader.GetString(7), reader.GetString(8)));
+                Guid.Parse(Text(reader, "decision_id")), Int64(reader, "position"), Text(reader, "application_id"), Text(reader, "enterprise_id"),
+                Text(reader, "outcome"), Instant(reader, "decided_at_ms"), Text(reader, "caller"), Text(reader, "snapshot_id"), Text(reader, "kind")));
         }
         var hasMore = items.Count > query.PageSize;
         if (hasMore) items.RemoveAt(items.Count - 1);
         return new DecisionPage(query.Page, query.PageSize, hasMore, items);
     }
 
-    public async IAsyncEnumerable<DecisionRecord> ExportAsync(
+    public async IAsyncEnumerable<LogRecord> ExportAsync(
         DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         var where = Filters(command, from, to);
         where.Add(WithinChain);
-        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(where)} ORDER BY position";
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
     }
 
@@ -341,14 +205,14 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         where.Add(Filter(command, "d.kind", RecordKinds.Decision));
         where.Add("d." + WithinChain);
         command.CommandText =
-            "SELECT d.decision_id, d.response_json, c.snapshot_id, c.response_json FROM decisions d " +
+            "SELECT d.decision_id, d.response_json, c.snapshot_id AS challenger_snapshot_id, c.response_json AS challenger_response_json FROM decisions d " +
             $"LEFT JOIN challenger_results c ON c.decision_id = d.decision_id{Where(where)} ORDER BY d.position";
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return new ShadowedDecision(
-                Guid.Parse(reader.GetString(0)), reader.GetString(1),
-                reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+                Guid.Parse(Text(reader, "decision_id")), Text(reader, "response_json"),
+                NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
         }
     }
 
@@ -358,7 +222,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         // The head and every row from one snapshot: appends made meanwhile are neither missing nor past the head.
         await using var snapshot = await BeginSnapshotAsync(connection, cancellationToken);
         var head = await ReadHeadAsync(connection, snapshot, cancellationToken);
-        await using var command = Command(connection, snapshot, $"SELECT {RecordColumns} FROM decisions ORDER BY position");
+        await using var command = Command(connection, snapshot, $"SELECT {RecordColumns.List} FROM decisions ORDER BY position");
         return await DecisionChain.VerifyAsync(ReadRecordsAsync(command, cancellationToken), head, cancellationToken);
     }
 
@@ -396,112 +260,6 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         return await command.ExecuteScalarAsync(cancellationToken) as string;
     }
 
-    public async Task<IReadOnlyList<string>> ReadDataProtectionKeysAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var query = Command(connection, null, "SELECT xml FROM data_protection_keys ORDER BY name");
-        var keys = new List<string>();
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
-        return keys;
-    }
-
-    public async Task StoreDataProtectionKeyAsync(string name, string xml, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var insert = Command(connection, null, "INSERT INTO data_protection_keys (name, xml) VALUES (@name, @xml) ON CONFLICT DO NOTHING");
-        Add(insert, "name", name);
-        Add(insert, "xml", xml);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<RuleActivation> ActivateAsync(RulesetSnapshot snapshot, string node, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        // The chain's lock also orders activations: one at a time across the cluster, numbers without gaps.
-        await using var transaction = await BeginAppendAsync(connection, cancellationToken);
-        var active = await ReadActiveAsync(connection, transaction, cancellationToken);
-        if (active?.SnapshotId == snapshot.Id) return active!;
-        await ArchiveAsync(connection, transaction, snapshot, cancellationToken);
-        var activation = new RuleActivation((active?.Activation ?? 0) + 1, snapshot.Id, DateTimeOffset.UtcNow, node);
-        await using (var insert = Command(connection, transaction,
-            "INSERT INTO rule_activations (activation, snapshot_id, activated_at_ms, node) VALUES (@activation, @snapshot, @at, @node)"))
-        {
-            Add(insert, "activation", activation.Activation);
-            Add(insert, "snapshot", activation.SnapshotId);
-            Add(insert, "at", activation.ActivatedAt.ToUnixTimeMilliseconds());
-            Add(insert, "node", node);
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-        if (ActivationNotice is { } notice) await ExecuteAsync(connection, transaction, notice, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        lock (_archivedLock) _archivedSnapshots.Add(snapshot.Id);
-        return activation;
-    }
-
-    public async Task<RuleActivation?> ReadActiveAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await ReadActiveAsync(connection, null, cancellationToken);
-    }
-
-    /// <summary>SQL, run in the activating transaction, that wakes the other nodes; null where nodes only poll.</summary>
-    protected virtual string? ActivationNotice => null;
-
-    public virtual Task WaitForActivationAsync(TimeSpan timeout, CancellationToken cancellationToken) => Task.Delay(timeout, cancellationToken);
-
-    public async Task ReportNodeAsync(NodeReport report, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var upsert = Command(connection, null,
-            "INSERT INTO cluster_nodes (node, started_at_ms, seen_at_ms, activation, snapshot_id, problem) " +
-            "VALUES (@node, @started, @seen, @activation, @snapshot, @problem) " +
-            "ON CONFLICT (node) DO UPDATE SET started_at_ms = excluded.started_at_ms, seen_at_ms = excluded.seen_at_ms, " +
-            "activation = excluded.activation, snapshot_id = excluded.snapshot_id, problem = excluded.problem");
-        Add(upsert, "node", report.Node);
-        Add(upsert, "started", report.StartedAt.ToUnixTimeMilliseconds());
-        Add(upsert, "seen", report.SeenAt.ToUnixTimeMilliseconds());
-        AddNullable(upsert, "activation", report.Activation, DbType.Int64);
-        AddNullable(upsert, "snapshot", report.SnapshotId, DbType.String);
-        AddNullable(upsert, "problem", report.Problem, DbType.String);
-        await upsert.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<NodeReport>> ReadNodesAsync(DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var query = Command(connection, null,
-            "SELECT node, started_at_ms, seen_at_ms, activation, snapshot_id, problem FROM cluster_nodes WHERE seen_at_ms >= @since ORDER BY node");
-        Add(query, "since", since.ToUnixTimeMilliseconds());
-        var nodes = new List<NodeReport>();
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            nodes.Add(new NodeReport(reader.GetString(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
-                reader.IsDBNull(3) ? null : reader.GetInt64(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
-        }
-        return nodes;
-    }
-
-    private static async Task<RuleActivation?> ReadActiveAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
-    {
-        await using var query = Command(connection, transaction,
-            "SELECT activation, snapshot_id, activated_at_ms, node FROM rule_activations ORDER BY activation DESC LIMIT 1");
-        await using var reader = await query.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new RuleActivation(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3))
-            : null;
-    }
-
-    private static void AddNullable(DbCommand command, string name, object? value, DbType type)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        parameter.DbType = type;
-        command.Parameters.Add(parameter);
-    }
-
     private bool IsArchived(HashSet<string> archived, string version)
     {
         lock (_archivedLock) return archived.Contains(version);
@@ -536,22 +294,22 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         await manifest.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private async Task<DecisionRecord?> FindOneAsync(CancellationToken cancellationToken, params (string Column, string Value)[] equal)
+    private async Task<LogRecord?> FindOneAsync(CancellationToken cancellationToken, params (string Column, string Value)[] equal)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         List<string> where = [.. equal.Select(condition => Filter(command, condition.Column, condition.Value)), WithinChain];
-        command.CommandText = $"SELECT {RecordColumns} FROM decisions{Where(where)}";
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)}";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) return record;
         return null;
     }
 
     /// <summary>The records already stored under the batch's idempotency keys, by caller and key.</summary>
-    private static async Task<Dictionary<(string Caller, string Key), DecisionRecord>> FindByKeysAsync(
+    private static async Task<Dictionary<(string Caller, string Key), LogRecord>> FindByKeysAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
     {
         var keys = batch.Where(p => p.Record.IdempotencyKey is not null).Select(p => (p.Record.Caller, Key: p.Record.IdempotencyKey!)).Distinct().ToArray();
-        var found = new Dictionary<(string Caller, string Key), DecisionRecord>();
+        var found = new Dictionary<(string Caller, string Key), LogRecord>();
         if (keys.Length == 0) return found;
         await using var command = Command(connection, transaction, "");
         var pairs = keys.Select((key, i) =>
@@ -560,7 +318,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
             Add(command, "k" + i, key.Key);
             return $"(caller = @c{i} AND idempotency_key = @k{i})";
         });
-        command.CommandText = $"SELECT {RecordColumns} FROM decisions WHERE ({string.Join(" OR ", pairs)}) AND {WithinChain}";
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions WHERE ({string.Join(" OR ", pairs)}) AND {WithinChain}";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[(record.Caller, record.IdempotencyKey!)] = record;
         return found;
     }
@@ -570,71 +328,28 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IRuleActivations, I
         await using var command = Command(connection, transaction, "SELECT position, record_hash FROM chain_head WHERE id = 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new ChainHead(reader.GetInt64(0), reader.GetString(1))
+            ? new ChainHead(Int64(reader, "position"), Text(reader, "record_hash"))
             : throw new InvalidOperationException("The decision log has no chain head row; its schema is damaged.");
     }
 
-    private static DbCommand InsertCommand(DbConnection connection, DbTransaction transaction)
-    {
-        var names = RecordColumns.Split(", ");
-        var command = Command(connection, transaction,
-            $"INSERT INTO decisions ({RecordColumns}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})");
-        foreach (var name in names)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            command.Parameters.Add(parameter);
-        }
-        return command;
-    }
-
-    private static void Bind(DbCommand insert, DecisionRecord record)
-    {
-        object?[] values =
-        [
-            record.Position, record.DecisionId.ToString("D"), record.ApplicationId, record.EnterpriseId, record.Outcome,
-            record.DecidedAt.ToUnixTimeMilliseconds(), record.Caller, record.RequestId, record.IdempotencyKey,
-            record.RequestHash, record.RequestJson, record.ResponseJson, record.SnapshotId, record.RulesetVersions,
-            record.EngineVersion, record.ServiceVersion, record.PreviousHash, record.RecordHash, record.Kind, record.Activation,
-        ];
-        for (var i = 0; i < values.Length; i++)
-        {
-            var parameter = insert.Parameters[i];
-            parameter.Value = values[i] ?? DBNull.Value;
-            if (values[i] is null) parameter.DbType = i == values.Length - 1 ? DbType.Int64 : DbType.String;
-        }
-    }
-
-    private static async IAsyncEnumerable<DecisionRecord> ReadRecordsAsync(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<LogRecord> ReadRecordsAsync(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return new DecisionRecord
-            {
-                Position = reader.GetInt64(0),
-                DecisionId = Guid.Parse(reader.GetString(1)),
-                ApplicationId = reader.GetString(2),
-                EnterpriseId = reader.GetString(3),
-                Outcome = reader.GetString(4),
-                DecidedAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
-                Caller = reader.GetString(6),
-                RequestId = reader.GetString(7),
-                IdempotencyKey = reader.IsDBNull(8) ? null : reader.GetString(8),
-                RequestHash = reader.GetString(9),
-                RequestJson = reader.GetString(10),
-                ResponseJson = reader.GetString(11),
-                SnapshotId = reader.GetString(12),
-                RulesetVersions = reader.GetString(13),
-                EngineVersion = reader.GetString(14),
-                ServiceVersion = reader.GetString(15),
-                PreviousHash = reader.GetString(16),
-                RecordHash = reader.GetString(17),
-                Kind = reader.GetString(18),
-                Activation = reader.IsDBNull(19) ? null : reader.GetInt64(19),
-            };
-        }
+        while (await reader.ReadAsync(cancellationToken)) yield return RecordColumns.Read(reader);
     }
+
+    // Columns are read by name, never by their place in a SELECT.
+    protected static string Text(DbDataReader reader, string column) => reader.GetString(reader.GetOrdinal(column));
+
+    protected static string? NullableText(DbDataReader reader, string column) =>
+        reader.GetOrdinal(column) is var i && reader.IsDBNull(i) ? null : reader.GetString(i);
+
+    protected static long Int64(DbDataReader reader, string column) => reader.GetInt64(reader.GetOrdinal(column));
+
+    protected static long? NullableInt64(DbDataReader reader, string column) =>
+        reader.GetOrdinal(column) is var i && reader.IsDBNull(i) ? null : reader.GetInt64(i);
+
+    protected static DateTimeOffset Instant(DbDataReader reader, string column) => DateTimeOffset.FromUnixTimeMilliseconds(Int64(reader, column));
 
     private static List<string> Filters(DbCommand command, DateTimeOffset? from, DateTimeOffset? to, string column = "decided_at_ms")
     {

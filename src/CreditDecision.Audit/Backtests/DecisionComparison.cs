@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Backtests;
 
 /// <summary>
 /// Counts pairs of decisions for the same application, as decided (recorded) and under other rules (candidate),

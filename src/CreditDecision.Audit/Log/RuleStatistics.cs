@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log;
 
 /// <summary>How often each rule of a ruleset fired in the logged decisions (or reviews) of a period, per version.</summary>
 /// <param name="Evaluations">Logged decisions (or reviews) of the period that ran this ruleset.</param>

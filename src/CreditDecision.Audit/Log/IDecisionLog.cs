@@ -2,7 +2,7 @@ using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log;
 
 /// <summary>
 /// The durable decision log. Appends are chained (see <see cref="DecisionChain"/>) inside one write transaction
@@ -19,26 +19,16 @@ public interface IDecisionLog : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<AppendResult>> AppendAsync(IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken);
 
-    Task<DecisionRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken);
+    Task<LogRecord?> FindAsync(Guid decisionId, CancellationToken cancellationToken);
 
     /// <summary>The record a caller stored under an idempotency key; keys are the caller's own, so another caller's is never found.</summary>
-    Task<DecisionRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken);
+    Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken);
 
     /// <summary>Decisions matching the query, newest first.</summary>
     Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken);
 
     /// <summary>Full records decided in [from, to), oldest first, streamed.</summary>
-    IAsyncEnumerable<DecisionRecord> ExportAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Stores challenger results beside the decisions they shadow, with the challenger's rulesets archived; a
-    /// result already stored for a decision is kept. Challenger results are outside the hash chain: they never
-    /// reached a customer.
-    /// </summary>
-    Task AppendChallengerResultsAsync(IReadOnlyList<ChallengerResult> results, CancellationToken cancellationToken);
-
-    /// <summary>Decisions (not monitoring records) made in [from, to), oldest first, each with its challenger result if any.</summary>
-    IAsyncEnumerable<ShadowedDecision> ExportShadowedAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
+    IAsyncEnumerable<LogRecord> ExportAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
 
     /// <summary>
     /// Walks every record the log holds against its head row, both read from one snapshot: intact only when the rows
@@ -59,7 +49,7 @@ public interface IDecisionLog : IAsyncDisposable
     Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken);
 
     /// <summary>The latest decision (not a review) logged for an application, or null: the decision that granted a loan.</summary>
-    Task<DecisionRecord?> FindLatestDecisionAsync(string applicationId, CancellationToken cancellationToken);
+    Task<LogRecord?> FindLatestDecisionAsync(string applicationId, CancellationToken cancellationToken);
 
     /// <summary>
     /// The book as the log held it: for each loan, its latest review logged before <paramref name="before"/>, in log order.
@@ -69,23 +59,10 @@ public interface IDecisionLog : IAsyncDisposable
 }
 
 /// <summary>A record waiting to be written, with the ruleset snapshot and portfolio version it needs archived.</summary>
-public sealed record PendingDecision(DecisionRecord Record, RulesetSnapshot Snapshot, PortfolioSnapshot? Portfolio);
+public sealed record PendingDecision(LogRecord Record, RulesetSnapshot Snapshot, PortfolioSnapshot? Portfolio);
 
 /// <summary>The stored record; <see cref="Duplicate"/> when an earlier record of the same caller already held the idempotency key.</summary>
-public sealed record AppendResult(DecisionRecord Record, bool Duplicate);
-
-/// <summary>
-/// ASP.NET Core Data Protection's key ring kept in the log's database, so every node that shares the log shares
-/// the keys that encrypt console cookies.
-/// </summary>
-public interface IDataProtectionKeyStore
-{
-    /// <summary>Every key element stored, as XML.</summary>
-    Task<IReadOnlyList<string>> ReadDataProtectionKeysAsync(CancellationToken cancellationToken);
-
-    /// <summary>Stores a key element under its (unique) name; a name already stored is kept as it is.</summary>
-    Task StoreDataProtectionKeyAsync(string name, string xml, CancellationToken cancellationToken);
-}
+public sealed record AppendResult(LogRecord Record, bool Duplicate);
 
 /// <summary>Filters for <see cref="IDecisionLog.SearchAsync"/>; null means any.</summary>
 public sealed record DecisionQuery(
@@ -115,8 +92,6 @@ public sealed record DecisionSummary(
     string SnapshotId,
     [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind);
 
-/// <summary>What the challenger rules decided for an application the champion decided (same id, time and portfolio).</summary>
-public sealed record ChallengerResult(Guid DecisionId, DateTimeOffset DecidedAt, string Outcome, string ResponseJson, RulesetSnapshot Snapshot);
-
-/// <summary>A logged decision's response and, when the challenger evaluated it, the challenger's snapshot and response.</summary>
-public sealed record ShadowedDecision(Guid DecisionId, string ResponseJson, string? ChallengerSnapshotId, string? ChallengerResponseJson);
+/// <summary>A loan's latest review as the log holds it.</summary>
+/// <param name="RequestJson">The review request as stored; null unless asked for.</param>
+public sealed record LoggedReview(string LoanId, string? RequestJson, string ResponseJson);

@@ -4,7 +4,7 @@ using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Core.Telemetry;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log;
 
 /// <summary>
 /// Group commit: appends queue here and one loop writes whatever has queued as one transaction, so under load
@@ -29,7 +29,7 @@ public sealed class DecisionLogWriter : IAsyncDisposable
     /// <summary>Queues a record and returns when it is durable (or was already stored under its idempotency key).</summary>
     /// <exception cref="DecisionLogUnavailableException">The store refused the batch; the decision is not logged.</exception>
     public async Task<AppendResult> AppendAsync(
-        DecisionRecord record, RulesetSnapshot snapshot, PortfolioSnapshot? portfolio, CancellationToken cancellationToken)
+        LogRecord record, RulesetSnapshot snapshot, PortfolioSnapshot? portfolio, CancellationToken cancellationToken)
     {
         var pending = new Pending(new PendingDecision(record, snapshot, portfolio));
         await _queue.Writer.WriteAsync(pending, cancellationToken);

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Replay;
 
 /// <summary>One field that differs between two JSON documents; a missing side is null.</summary>
 /// <param name="Path">JSONPath of the field, e.g. <c>$.limit.approvedAmount</c> or <c>$.trace[1].rules[4].fired</c>.</param>

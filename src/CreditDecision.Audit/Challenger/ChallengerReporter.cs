@@ -1,8 +1,9 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using CreditDecision.Audit.Backtests;
 using CreditDecision.Core.Contracts;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Challenger;
 
 /// <summary>The champion's logged decisions of a period against the challenger's results for the same applications.</summary>
 /// <param name="Decisions">Decisions logged in the period.</param>
@@ -13,7 +14,7 @@ public sealed record ChallengerReport(
     DateTimeOffset? From, DateTimeOffset? To, long Decisions, long NotShadowed, IReadOnlyDictionary<string, long> ChallengerSnapshots, BacktestReport Comparison);
 
 /// <summary>Builds the challenger report from the log alone, so it covers every node and survives restarts.</summary>
-public sealed class ChallengerReporter(IDecisionLog log)
+public sealed class ChallengerReporter(IChallengerResults log)
 {
     public async Task<ChallengerReport> ReportAsync(DateTimeOffset? from, DateTimeOffset? to, int page, int pageSize, CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using CreditDecision.Core.Telemetry;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Challenger;
 
 /// <summary>How the shadow evaluation has fared since the service started.</summary>
 /// <param name="Offered">Champion decisions handed to the challenger.</param>
@@ -35,7 +35,7 @@ public sealed class ChallengerShadow
     private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(100);
 
     private readonly Func<RulesetSnapshot?>? _challengerRules;
-    private readonly IDecisionLog _log;
+    private readonly IChallengerResults _log;
     private readonly Channel<Work> _queue;
     private readonly int _capacity;
     private long _offered;
@@ -46,7 +46,7 @@ public sealed class ChallengerShadow
     private volatile string? _lastFailure;
 
     /// <param name="challengerRules">The challenger's live snapshot; null when no challenger is configured.</param>
-    public ChallengerShadow(Func<RulesetSnapshot?>? challengerRules, IDecisionLog log, int capacity)
+    public ChallengerShadow(Func<RulesetSnapshot?>? challengerRules, IChallengerResults log, int capacity)
     {
         _challengerRules = challengerRules;
         _log = log;

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using Npgsql;
 
-namespace CreditDecision.Audit;
+namespace CreditDecision.Audit.Log.Sql;
 
 /// <summary>
 /// The production decision log: PostgreSQL shared by every service node. An append locks the single chain-head
@@ -27,8 +27,8 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         _dataSource = NpgsqlDataSource.Create(builder);
     }
 
-    protected override IReadOnlyList<string> Migrations { get; } = Schema(bigint: "BIGINT", blob: "BYTEA",
-        idempotencyKeysPerCaller: $"ALTER TABLE decisions DROP CONSTRAINT decisions_idempotency_key_key;\n{KeysPerCallerIndex}");
+    protected override IReadOnlyList<string> Migrations { get; } = SqlSchema.Migrations(bigint: "BIGINT", blob: "BYTEA",
+        idempotencyKeysPerCaller: $"ALTER TABLE decisions DROP CONSTRAINT decisions_idempotency_key_key;\n{SqlSchema.KeysPerCallerIndex}");
 
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);

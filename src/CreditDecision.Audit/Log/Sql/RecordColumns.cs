@@ -1,0 +1,97 @@
+using System.Data;
+using System.Data.Common;
+
+namespace CreditDecision.Audit.Log.Sql;
+
+/// <summary>
+/// The one map between a <see cref="LogRecord"/> and the <c>decisions</c> table: per column its name, its type and
+/// how its value is taken from a record and put back. The column list, the insert, the binding of its parameters
+/// and the reading of a row all come from this table, so a new field is one row here and one migration.
+/// </summary>
+internal static class RecordColumns
+{
+    private static readonly RecordColumn[] All =
+    [
+        Int64("position", r => r.Position, (r, v) => r with { Position = v }),
+        Id("decision_id", r => r.RecordId, (r, v) => r with { RecordId = v }),
+        Text("application_id", r => r.Subject, (r, v) => r with { Subject = v }),
+        Text("enterprise_id", r => r.EnterpriseId, (r, v) => r with { EnterpriseId = v }),
+        Text("outcome", r => r.Outcome, (r, v) => r with { Outcome = v }),
+        Instant("decided_at_ms", r => r.RecordedAt, (r, v) => r with { RecordedAt = v }),
+        Text("caller", r => r.Caller, (r, v) => r with { Caller = v }),
+        Text("request_id", r => r.RequestId, (r, v) => r with { RequestId = v }),
+        NullableText("idempotency_key", r => r.IdempotencyKey, (r, v) => r with { IdempotencyKey = v }),
+        Text("request_hash", r => r.RequestHash, (r, v) => r with { RequestHash = v }),
+        Text("request_json", r => r.RequestJson, (r, v) => r with { RequestJson = v }),
+        Text("response_json", r => r.ResponseJson, (r, v) => r with { ResponseJson = v }),
+        Text("snapshot_id", r => r.SnapshotId, (r, v) => r with { SnapshotId = v }),
+        Text("ruleset_versions", r => r.RulesetVersions, (r, v) => r with { RulesetVersions = v }),
+        Text("engine_version", r => r.EngineVersion, (r, v) => r with { EngineVersion = v }),
+        Text("service_version", r => r.ServiceVersion, (r, v) => r with { ServiceVersion = v }),
+        Text("previous_hash", r => r.PreviousHash, (r, v) => r with { PreviousHash = v }),
+        Text("record_hash", r => r.RecordHash, (r, v) => r with { RecordHash = v }),
+        Text("kind", r => r.Kind, (r, v) => r with { Kind = v }),
+        NullableInt64("activation", r => r.ClusterActivation, (r, v) => r with { ClusterActivation = v }),
+    ];
+
+    /// <summary>Every column, comma-separated, in the table's order.</summary>
+    public static readonly string List = string.Join(", ", All.Select(c => c.Name));
+
+    /// <summary>An insert of one record, its parameters typed and waiting for <see cref="Bind"/>.</summary>
+    public static DbCommand Insert(DbConnection connection, DbTransaction transaction)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO decisions ({List}) VALUES ({string.Join(", ", All.Select(c => "@" + c.Name))})";
+        foreach (var column in All)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = column.Name;
+            parameter.DbType = column.Type;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    /// <summary>Sets the parameters of an <see cref="Insert"/> to the record's values.</summary>
+    public static void Bind(DbCommand insert, LogRecord record)
+    {
+        for (var i = 0; i < All.Length; i++) insert.Parameters[i].Value = All[i].Value(record) ?? DBNull.Value;
+    }
+
+    /// <summary>The record of the reader's current row, which selected <see cref="List"/>.</summary>
+    public static LogRecord Read(DbDataReader reader)
+    {
+        // Every required field is set from the row below; these placeholders are never seen.
+        var record = new LogRecord
+        {
+            Kind = "", RecordId = Guid.Empty, Subject = "", EnterpriseId = "", Outcome = "", RecordedAt = default, Caller = "", RequestId = "",
+            RequestHash = "", RequestJson = "", ResponseJson = "", SnapshotId = "", RulesetVersions = "", EngineVersion = "", ServiceVersion = "",
+        };
+        for (var i = 0; i < All.Length; i++) record = All[i].Read(record, reader.IsDBNull(i) ? null : reader.GetValue(i));
+        return record;
+    }
+
+    private static RecordColumn Text(string name, Func<LogRecord, string> get, Func<LogRecord, string, LogRecord> set) =>
+        new(name, DbType.String, r => get(r), (r, v) => set(r, (string)v!));
+
+    private static RecordColumn NullableText(string name, Func<LogRecord, string?> get, Func<LogRecord, string?, LogRecord> set) =>
+        new(name, DbType.String, r => get(r), (r, v) => set(r, (string?)v));
+
+    private static RecordColumn Int64(string name, Func<LogRecord, long> get, Func<LogRecord, long, LogRecord> set) =>
+        new(name, DbType.Int64, r => get(r), (r, v) => set(r, Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)));
+
+    private static RecordColumn NullableInt64(string name, Func<LogRecord, long?> get, Func<LogRecord, long?, LogRecord> set) =>
+        new(name, DbType.Int64, r => get(r), (r, v) => set(r, v is null ? null : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>A GUID kept as text in its canonical form.</summary>
+    private static RecordColumn Id(string name, Func<LogRecord, Guid> get, Func<LogRecord, Guid, LogRecord> set) =>
+        new(name, DbType.String, r => get(r).ToString("D"), (r, v) => set(r, Guid.Parse((string)v!)));
+
+    /// <summary>An instant kept as milliseconds since the Unix epoch.</summary>
+    private static RecordColumn Instant(string name, Func<LogRecord, DateTimeOffset> get, Func<LogRecord, DateTimeOffset, LogRecord> set) =>
+        new(name, DbType.Int64, r => get(r).ToUnixTimeMilliseconds(),
+            (r, v) => set(r, DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture))));
+
+    private sealed record RecordColumn(string Name, DbType Type, Func<LogRecord, object?> Value, Func<LogRecord, object?, LogRecord> Read);
+}

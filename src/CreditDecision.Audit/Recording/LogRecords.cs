@@ -1,0 +1,77 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using CreditDecision.Audit.Log;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit.Recording;
+
+/// <summary>
+/// The one place a log record is made, one method per kind: each says what its record's subject and outcome are,
+/// and the rest (request hash, snapshot and ruleset versions, engine and service versions, caller) is filled in
+/// alike. The chain then gives the record its position and hashes (<see cref="DecisionChain.Link"/>).
+/// </summary>
+public static class LogRecords
+{
+    /// <summary>The subject of every promotion record.</summary>
+    public const string PromotionSubject = "rules-promotion";
+
+    public static readonly string EngineVersion = VersionOf(typeof(RulesEngine.RulesEngine).Assembly);
+    public static readonly string ServiceVersion = VersionOf(typeof(DecisionPipeline).Assembly);
+
+    /// <summary>A decision of <c>POST /decide</c>: the application as the service understood it and the response as sent.</summary>
+    /// <param name="requestJson">The application in the contract's canonical JSON (see <see cref="RequestJson"/>).</param>
+    /// <param name="activation">The cluster activation number of <paramref name="snapshot"/>, where there is one.</param>
+    public static LogRecord Decision(
+        LoanApplication application, string requestJson, DecisionResponse response, RulesetSnapshot snapshot, CallerContext caller, long? activation = null) =>
+        Make(RecordKinds.Decision, response.DecisionId, response.ApplicationId, application.Applicant!.EnterpriseId!, response.Outcome, response.DecidedAt,
+            caller, requestJson, JsonSerializer.Serialize(response, ContractJson.Options), snapshot, activation);
+
+    /// <summary>One loan review of <c>POST /monitor</c>: its subject is the loan, its outcome the warning level.</summary>
+    public static LogRecord Review(LoanReview review, MonitoringResult result, RulesetSnapshot snapshot, CallerContext caller) =>
+        Make(RecordKinds.Monitoring, result.MonitoringId, result.LoanId, result.EnterpriseId, result.WarningLevel, result.ReviewedAt,
+            caller, RequestJson(review), JsonSerializer.Serialize(result, ContractJson.Options), snapshot, activation: null);
+
+    /// <summary>Challenger rules made the champion: the version sets before and after, and who did it.</summary>
+    public static LogRecord Promotion(string previousSnapshotId, RulesetSnapshot promoted, DateTimeOffset promotedAt, CallerContext caller) =>
+        Make(RecordKinds.Promotion, Guid.CreateVersion7(promotedAt), PromotionSubject, enterpriseId: "", "promoted", promotedAt,
+            caller, RequestJson(new { snapshotId = promoted.Id }),
+            JsonSerializer.Serialize(
+                new { previousSnapshotId, snapshotId = promoted.Id, promotedAt, promotedBy = caller.Caller, rulesets = promoted.AllVersionRefs },
+                ContractJson.Options),
+            promoted, activation: null);
+
+    /// <summary>A request in the contract's canonical JSON, as the log keeps it and its hash covers it.</summary>
+    public static string RequestJson<T>(T request) => JsonSerializer.Serialize(request, ContractJson.Options);
+
+    public static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static LogRecord Make(
+        string kind, Guid id, string subject, string enterpriseId, string outcome, DateTimeOffset at, CallerContext caller,
+        string requestJson, string responseJson, RulesetSnapshot snapshot, long? activation) => new()
+    {
+        Kind = kind,
+        RecordId = id,
+        Subject = subject,
+        EnterpriseId = enterpriseId,
+        Outcome = outcome,
+        RecordedAt = at,
+        Caller = caller.Caller,
+        RequestId = caller.RequestId,
+        IdempotencyKey = caller.IdempotencyKey,
+        RequestHash = Sha256(requestJson),
+        RequestJson = requestJson,
+        ResponseJson = responseJson,
+        SnapshotId = snapshot.Id,
+        RulesetVersions = RulesetVersionsJson.Of(snapshot),
+        EngineVersion = EngineVersion,
+        ServiceVersion = ServiceVersion,
+        ClusterActivation = activation,
+    };
+
+    private static string VersionOf(Assembly assembly) =>
+        $"{assembly.GetName().Name} {assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString()}";
+}
