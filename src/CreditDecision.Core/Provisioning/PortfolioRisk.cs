@@ -123,10 +123,16 @@ public static class PortfolioRisk
     /// <param name="latest">The latest review of each loan by the end of <paramref name="asOf"/>, streamed.</param>
     /// <param name="grades">The master scale, best first, to order the grades by.</param>
     /// <param name="previous">The latest review of each loan by the end of <paramref name="since"/>, for the migration since then.</param>
-    public static PortfolioRiskReport Build(
-        DateOnly asOf, IEnumerable<ReviewedLoan> latest, IReadOnlyList<string> grades, DateOnly? since = null, IEnumerable<ReviewedLoan>? previous = null)
+    public static async Task<PortfolioRiskReport> BuildAsync(
+        DateOnly asOf, IAsyncEnumerable<ReviewedLoan> latest, IReadOnlyList<string> grades, DateOnly? since = null,
+        IAsyncEnumerable<ReviewedLoan>? previous = null, CancellationToken cancellationToken = default)
     {
-        var before = previous?.Where(l => l.Assessed).ToDictionary(l => l.LoanId, StringComparer.Ordinal);
+        Dictionary<string, ReviewedLoan>? before = null;
+        if (previous is not null)
+        {
+            before = new(StringComparer.Ordinal);
+            await foreach (var loan in previous.WithCancellation(cancellationToken)) if (loan.Assessed) before[loan.LoanId] = loan;
+        }
         var total = new RiskTally();
         RiskBreakdown byGrade = new(l => l.SuggestedGrade, grades), byStage = new(l => l.Stage!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), Stages),
             byClassification = new(l => l.Classification!, Classifications), byProduct = new(l => l.Origination?.Product ?? RiskBreakdown.Unknown),
@@ -134,7 +140,7 @@ public static class PortfolioRisk
         var stageMigration = new Migration(Stages);
         var classificationMigration = new Migration(Classifications);
         long reviews = 0, notAssessed = 0;
-        foreach (var loan in latest)
+        await foreach (var loan in latest.WithCancellation(cancellationToken))
         {
             reviews++;
             if (!loan.Assessed)

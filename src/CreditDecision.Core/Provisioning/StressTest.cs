@@ -30,7 +30,9 @@ public sealed record StressReport(
 /// </summary>
 public static class StressTest
 {
-    public static StressReport Run(RulesetSnapshot snapshot, StressScenario scenario, DateOnly asOf, IEnumerable<(string RequestJson, string ResponseJson)> book)
+    public static async Task<StressReport> RunAsync(
+        RulesetSnapshot snapshot, StressScenario scenario, DateOnly asOf, IAsyncEnumerable<(string RequestJson, string ResponseJson)> book,
+        CancellationToken cancellationToken = default)
     {
         var grades = MonitoringPipeline.Grades(snapshot).ToArray();
         RiskTally baseTotal = new(), stressedTotal = new();
@@ -38,7 +40,7 @@ public static class StressTest
         var stages = new Migration(PortfolioRisk.Stages);
         var classifications = new Migration(PortfolioRisk.Classifications);
         long loans = 0, skipped = 0;
-        foreach (var (request, response) in book)
+        await foreach (var (request, response) in book.WithCancellation(cancellationToken))
         {
             if (Reviewed(snapshot, grades, scenario, request, response) is not var (before, after))
             {
