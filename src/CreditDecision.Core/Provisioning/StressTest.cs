@@ -129,7 +129,8 @@ public static class StressTest
         string dimension, RiskBreakdown before, RiskBreakdown after, string measure, decimal limit, RiskFigures baseTotal, RiskFigures stressedTotal)
     {
         var earlier = before.ByKey();
-        foreach (var row in after.Rows())
+        // Loans whose industry or region is not known belong to no industry or region a limit is set for.
+        foreach (var row in after.Rows().Where(row => row.Key != RiskBreakdown.Unknown))
         {
             var share = Share(row.Figures, stressedTotal, measure);
             if (share > limit) yield return new ConcentrationBreach(dimension, row.Key, measure, limit, Share(earlier[row.Key], baseTotal, measure), share);
