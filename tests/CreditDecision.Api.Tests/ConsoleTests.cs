@@ -92,7 +92,20 @@ public sealed class ConsoleTests : IDisposable
         await Screenshot(browser, "challenger");
         await browser.NavigateAsync(site + "/console/monitoring");
         Assert.Contains("6 loan review(s)", await browser.TextAsync("main"));
+        // LN-2021-0218, 210 days past due, is substandard and in stage 3.
+        Assert.Contains("substandard", await browser.TextAsync("main"));
+        Assert.Contains("stage 3", await browser.TextAsync("main"));
         await Screenshot(browser, "monitoring");
+        await browser.ClickAndWaitAsync("nav a[href='/console/risk']");
+        Assert.Equal("6", (await browser.TextAsync("#totals .card strong"))?.Trim());
+        Assert.Contains("substandard", await browser.TextAsync("#by-classification"));
+        await Screenshot(browser, "portfolio-risk");
+        await browser.ClickAndWaitAsync("nav a[href='/console/stress']");
+        await browser.SelectAsync("#scenario", "property-downturn");
+        await browser.ClickAndWaitAsync("#run");
+        Assert.Contains("Property downturn 2027", await browser.TextAsync("main"));
+        Assert.Contains("Stressed", await browser.TextAsync("#totals"));
+        await Screenshot(browser, "stress-test");
         await browser.ClickAndWaitAsync("nav a[href='/console/portfolio']");
         Assert.Contains("manufacturing", await browser.TextAsync("#by-industry"));
         await Screenshot(browser, "portfolio");
@@ -129,6 +142,7 @@ public sealed class ConsoleTests : IDisposable
         {
             "/console", "/console/rulesets", "/console/rulesets/history?name=sme-approval", "/console/decisions",
             $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/portfolio", "/console/challenger",
+            "/console/risk", "/console/stress",
         })
         {
             await browser.NavigateAsync(site + page);
@@ -159,7 +173,7 @@ public sealed class ConsoleTests : IDisposable
         {
             "/console", "/console/rulesets", "/console/rulesets/history?name=sme-approval", $"/console/rulesets/diff?name=sme-approval&from={approval}&to={approval}",
             "/console/decisions", $"/console/decisions/{decisionId}", "/console/audit", "/console/monitoring", "/console/portfolio",
-            "/console/challenger", "/console/denied",
+            "/console/challenger", "/console/denied", "/console/risk?since=2000-01-01", "/console/stress?scenario=property-downturn",
         })
         {
             await browser.NavigateAsync(site + page);
@@ -318,6 +332,37 @@ public sealed class ConsoleTests : IDisposable
         Assert.Contains("<tr><td>manufacturing</td><td>3,050,000,000</td><td>24.2", page);
         Assert.True(page.IndexOf("<td>manufacturing</td>", StringComparison.Ordinal) < page.IndexOf("<td>wholesale-retail</td>", StringComparison.Ordinal));
         Assert.True(page.IndexOf("<td>wholesale-retail</td>", StringComparison.Ordinal) < page.IndexOf("<td>mining</td>", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_risk_and_stress_pages_show_the_book_and_the_scenario_to_their_roles_only()
+    {
+        using var api = _app.CreateClient();
+        var book = new StringContent(File.ReadAllText(Path.Combine(RepoPaths.Samples, "loan-book.ndjson")), System.Text.Encoding.UTF8, "application/x-ndjson");
+        Assert.Equal(HttpStatusCode.OK, (await api.PostAsync("/monitor", book)).StatusCode);
+        var ecl = (await (await api.GetAsync("/portfolio/risk")).ReadJson()).GetProperty("total").GetProperty("ecl").GetDecimal();
+        using var policy = ConsoleClient();
+        await SignInAsync(policy, TestKeys.PolicyTeam.Key);
+
+        var page = await policy.GetStringAsync("/console/risk");
+        Assert.Contains($"<strong id=\"total-ecl\">{ecl:N2}</strong>", page);
+        Assert.Contains("id=\"by-classification\"", page);
+        Assert.Contains("bad", await policy.GetStringAsync("/console/risk?asOf=2026-12-01&since=2026-12-01"));
+        var report = await policy.GetAsync("/console/risk/report?asOf=&since=");
+        Assert.Equal("text/html", report.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("<svg", await report.Content.ReadAsStringAsync());
+
+        var stress = await policy.GetStringAsync("/console/stress?scenario=export-slowdown");
+        Assert.Contains("Export slowdown 2027", stress);
+        Assert.Contains("id=\"stage-migration\"", stress);
+        Assert.Contains("no valid scenario", await policy.GetStringAsync("/console/stress?scenario=nothing-like-it"));
+        Assert.Contains("<svg", await policy.GetStringAsync("/console/stress/report?scenario=export-slowdown&asOf="));
+
+        using var auditor = ConsoleClient();
+        await SignInAsync(auditor, TestKeys.Auditor.Key);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/console/risk")).StatusCode);
+        Assert.Equal("/console/denied", (await auditor.GetAsync("/console/stress")).RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.DoesNotContain("/console/stress", await auditor.GetStringAsync("/console"));
     }
 
     [Fact]

@@ -68,15 +68,18 @@ public sealed class MonitoringVolumeTests(ITestOutputHelper output)
     }
 
     /// <summary>An NDJSON book written as it is sent, never held in memory.</summary>
-    private sealed class GeneratedBook : HttpContent
+    internal sealed class GeneratedBook : HttpContent
     {
         private readonly JsonObject _template;
         private readonly int _loans;
+        private readonly Action<JsonObject, int>? _vary;
 
-        public GeneratedBook(JsonObject template, int loans)
+        /// <param name="vary">Changes the template for loan i (from 1) beyond its id, arrears and revenue.</param>
+        public GeneratedBook(JsonObject template, int loans, Action<JsonObject, int>? vary = null)
         {
             _template = template;
             _loans = loans;
+            _vary = vary;
             Headers.ContentType = new MediaTypeHeaderValue(MonitoringTests.Ndjson);
         }
 
@@ -88,6 +91,7 @@ public sealed class MonitoringVolumeTests(ITestOutputHelper output)
                 _template["loanId"] = $"L-{i:D6}";
                 _template["daysPastDue"] = i % 97 == 0 ? 45 : 0;
                 _template["revenueChange"] = i % 13 == 0 ? -0.35 : 0.04;
+                _vary?.Invoke(_template, i);
                 await writer.WriteAsync(_template.ToJsonString());
                 await writer.WriteAsync('\n');
             }

@@ -178,6 +178,17 @@ public sealed partial class PrismContractTests : IDisposable
         await Refused(s, HttpMethod.Post, "/backtests", JsonSerializer.Serialize(new { snapshotId, pageSize = 0 }), "pageSize");
         await Refused(s, HttpMethod.Post, "/backtests", "hello", "415", contentType: "text/plain", status: 415);
 
+        // The book's risk and stress tests
+        var stress = JsonSerializer.Serialize(new { scenario = "property-downturn" });
+        await Exchange(s, HttpMethod.Get, "/portfolio/risk", 200);
+        await Exchange(s, HttpMethod.Get, "/portfolio/risk?since=2000-01-01&format=html", 200);
+        await Exchange(s, HttpMethod.Get, "/portfolio/risk?asOf=yesterday", 400);
+        await Exchange(s, HttpMethod.Get, "/portfolio/stress/scenarios", 200);
+        await Exchange(s, HttpMethod.Post, "/portfolio/stress", 200, body: stress);
+        await Exchange(s, HttpMethod.Post, "/portfolio/stress?format=html", 200, body: stress);
+        await Exchange(s, HttpMethod.Post, "/portfolio/stress", 400, body: JsonSerializer.Serialize(new { scenario = "no-such-scenario" }));
+        await Refused(s, HttpMethod.Post, "/portfolio/stress", "hello", "415", contentType: "text/plain", status: 415);
+
         // The challenger, promoted once it has been reviewed
         var challenger = await Exchange(s, HttpMethod.Get, "/challenger", 200);
         var reviewed = challenger.GetProperty("rulesets").GetProperty("snapshot").GetString()!;
@@ -209,6 +220,7 @@ public sealed partial class PrismContractTests : IDisposable
                 "POST" when template == "/monitor" => loans,
                 "PUT" => portfolio,
                 "POST" when template == "/backtests" => JsonSerializer.Serialize(new { snapshotId }),
+                "POST" when template == "/portfolio/stress" => stress,
                 "POST" when template == "/challenger/promote" => JsonSerializer.Serialize(new { snapshotId = reviewed }),
                 _ => null,
             };
@@ -248,6 +260,7 @@ public sealed partial class PrismContractTests : IDisposable
         "/monitor" => "[" + File.ReadAllLines(Path.Combine(RepoPaths.Samples, "loan-book.ndjson")).First() + "]",
         "/portfolio" => File.ReadAllText(RepoPaths.PortfolioFile),
         "/backtests" => JsonSerializer.Serialize(new { snapshotId = "0000" }),
+        "/portfolio/stress" => JsonSerializer.Serialize(new { scenario = "property-downturn" }),
         _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
     };
 
@@ -257,6 +270,7 @@ public sealed partial class PrismContractTests : IDisposable
         var book = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Samples, "loan-book.ndjson"));
         await Exchange(s, HttpMethod.Post, "/decide", 503, body: ApplicationJson.FromSample("healthy-manufacturer").ToString());
         await Exchange(s, HttpMethod.Post, "/monitor", 503, body: book, contentType: "application/x-ndjson");
+        await Exchange(s, HttpMethod.Post, "/portfolio/stress", 503, body: JsonSerializer.Serialize(new { scenario = "property-downturn" }));
         await Exchange(s, HttpMethod.Get, "/rulesets", 503);
         await Exchange(s, HttpMethod.Get, "/health", 503);
         await Exchange(s, HttpMethod.Get, "/health/ready", 503);

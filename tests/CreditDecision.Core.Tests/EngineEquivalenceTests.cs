@@ -64,7 +64,21 @@ public class EngineEquivalenceTests
             var review = JsonSerializer.Deserialize<LoanReview>(line, ContractJson.Options)!;
             var result = MonitoringPipeline.Evaluate(Snapshot, review, Guid.Empty, DateTimeOffset.UnixEpoch);
             var grades = MonitoringPipeline.Grades(Snapshot);
-            var facts = new DecisionFacts(MonitoringPipeline.Facts(review, grades.ToList().IndexOf(review.CurrentGrade!) + 1));
+            var facts = new DecisionFacts(MonitoringPipeline.Facts(review, grades.ToList().IndexOf(review.CurrentGrade!) + 1))
+            {
+                // What the classification and stage rules saw of the signals and default triggers, taken from the review.
+                Grading = new GradingFacts
+                {
+                    Grade = result.SuggestedGrade,
+                    GradeRank = grades.ToList().IndexOf(result.SuggestedGrade) + 1,
+                    InDefault = result.Stage == 3,
+                    WarningLevel = result.WarningLevel,
+                    OriginationGrade = result.Origination!.Grade,
+                    OriginationGradeRank = grades.ToList().IndexOf(result.Origination.Grade) + 1,
+                    NotchesSinceOrigination = result.NotchesSinceOrigination!.Value,
+                    Linked = false,
+                },
+            };
             Assert.Equal(Assert.Single(result.Trace).Rules.Select(r => r.Fired), await FiredInRulesEngine(Stage.Monitoring, facts));
         }
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Core.Tests;
@@ -50,12 +51,15 @@ public class RulesetSchemaTests
     }
 
     [Fact]
-    public void Monitoring_actions_warning_levels_and_downgrades_match()
+    public void Monitoring_actions_warning_levels_downgrades_and_classifications_match()
     {
-        var properties = Definition("monitoringProperties").GetProperty("properties");
-        Assert.Equal(Kebab(Enum<RecoveryAction>().Where(a => a != RecoveryAction.None)), Enum(properties.GetProperty("Action")));
-        Assert.Equal(Kebab(Enum<WarningLevel>().Where(l => l != WarningLevel.Green)), Enum(properties.GetProperty("Level")));
-        Assert.Equal(RuleSpecReader.MaxDowngrade, properties.GetProperty("Downgrade").GetProperty("maximum").GetInt32());
+        var kinds = Definition("monitoringProperties").GetProperty("oneOf");
+        var signal = kinds[0].GetProperty("properties");
+        Assert.Equal(Kebab(Enum<RecoveryAction>().Where(a => a != RecoveryAction.None)), Enum(signal.GetProperty("Action")));
+        Assert.Equal(Kebab(Enum<WarningLevel>().Where(l => l != WarningLevel.Green)), Enum(signal.GetProperty("Level")));
+        Assert.Equal(RuleSpecReader.MaxDowngrade, signal.GetProperty("Downgrade").GetProperty("maximum").GetInt32());
+        var assessment = kinds[1].GetProperty("properties");
+        Assert.Equal(Kebab(Enum<LoanClassification>().Where(c => c != LoanClassification.Normal)), Enum(assessment.GetProperty("Classification")));
     }
 
     [Fact]

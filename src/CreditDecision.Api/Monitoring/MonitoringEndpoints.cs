@@ -1,6 +1,7 @@
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Recording;
+using CreditDecision.Audit.Provisioning;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +16,7 @@ public static class MonitoringEndpoints
     public static void AddMonitoring(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<MonitoringRecorder>();
+        builder.Services.AddSingleton<OriginationResolver>();
         builder.Services.AddSingleton<MonitoringService>();
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Recording;
+using CreditDecision.Audit.Provisioning;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
@@ -15,7 +16,7 @@ namespace CreditDecision.Api.Monitoring;
 /// only its own line. Results leave in input order and only once their log record is durable; at most
 /// <see cref="InFlight"/> loans are between "read" and "written", so memory does not grow with the book.
 /// </summary>
-public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rules)
+public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rules, OriginationResolver originations)
 {
     public const int InFlight = 128;
     public const int MaxLineBytes = 64 * 1024;
@@ -90,7 +91,9 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
         if (invalid.Count > 0) return new MonitoringLine(number, Error: new LoanError("The loan is not valid.", invalid));
         try
         {
-            var queued = await recorder.ReviewAsync(parsed.Review!, snapshot, context, cancellationToken);
+            var origination = await originations.ResolveAsync(parsed.Review!, snapshot, cancellationToken);
+            if (origination.Errors is { } unlinked) return new MonitoringLine(number, Error: new LoanError("The loan's origination cannot be read from the log.", unlinked));
+            var queued = await recorder.ReviewAsync(parsed.Review!, snapshot, context, cancellationToken, origination.Origination);
             await queued.Durable;
             return new MonitoringLine(number, queued.Result);
         }

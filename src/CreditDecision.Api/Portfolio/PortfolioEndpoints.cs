@@ -27,6 +27,7 @@ public static class PortfolioEndpoints
 {
     public static void AddPortfolio(this WebApplicationBuilder builder)
     {
+        builder.Services.AddBookRisk();
         builder.Services.AddOptions<PortfolioOptions>().BindConfiguration(PortfolioOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton(services =>
         {
@@ -58,6 +59,7 @@ public static class PortfolioEndpoints
             .WithDescription("Checks the whole document (known industries, no negative or over-total exposures), writes it to the portfolio file and makes it live for the next decision. Each decision records the portfolio version it used.")
             .Accepts<PortfolioDocument>("application/json")
             .ProducesValidationProblem();
+        group.MapBookRisk();
     }
 
     public static async Task<Results<Ok<PortfolioView>, ValidationProblem>> Replace(HttpContext http, PortfolioHost portfolio, CancellationToken cancellationToken)

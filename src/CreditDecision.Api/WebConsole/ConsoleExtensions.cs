@@ -1,12 +1,16 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Portfolio;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Backtests;
 using CreditDecision.Audit.Challenger;
 using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Provisioning;
+using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
@@ -93,6 +97,10 @@ public static class ConsoleExtensions
         files.MapGet("/challenger/report", (ChallengerReporter reporter, CancellationToken cancellationToken, string? from, string? to) =>
             ChallengerEndpoints.Report(reporter, cancellationToken, from, to, format: "html")).RequireAuthorization(Policies.RulesReaders);
         files.MapGet("/backtest", Backtest).RequireAuthorization(Policies.PolicyStaff);
+        files.MapGet("/risk/report", (BookAnalysis book, RulesHost rules, TimeProvider clock, CancellationToken cancellationToken, string? asOf, string? since) =>
+            BookRiskEndpoints.GetRisk(book, rules, clock, cancellationToken, Blank(asOf), Blank(since), format: "html")).RequireAuthorization(Policies.RulesReaders);
+        files.MapGet("/stress/report", (BookAnalysis book, RulesHost rules, TimeProvider clock, CancellationToken cancellationToken, string scenario, string? asOf) =>
+            BookRiskEndpoints.Stress(new StressRequest(scenario, Blank(asOf)), book, rules, clock, cancellationToken, format: "html")).RequireAuthorization(Policies.PolicyStaff);
     }
 
     /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>
@@ -106,6 +114,9 @@ public static class ConsoleExtensions
         return await BacktestEndpoints.Run(
             new BacktestRequest(SnapshotId: snapshotId.Trim(), From: period.From, To: period.To, PageSize: 50), backtester, cancellationToken, format: "html");
     }
+
+    /// <summary>A form's field left blank is no value.</summary>
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static bool IsConsoleForm(HttpContext context) =>
         HttpMethods.IsPost(context.Request.Method) && context.Request.Path.StartsWithSegments("/console") && context.Request.HasFormContentType;

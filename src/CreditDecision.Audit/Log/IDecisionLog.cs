@@ -47,6 +47,15 @@ public interface IDecisionLog : IAsyncDisposable
 
     /// <summary>The ruleset versions (JSON array) of a snapshot some decision was made with, or null.</summary>
     Task<string?> FindSnapshotAsync(string snapshotId, CancellationToken cancellationToken);
+
+    /// <summary>The latest decision (not a review) logged for an application, or null: the decision that granted a loan.</summary>
+    Task<LogRecord?> FindLatestDecisionAsync(string applicationId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The book as the log held it: for each loan, its latest review logged before <paramref name="before"/>, in log order.
+    /// The stored review request comes too when <paramref name="withRequests"/>.
+    /// </summary>
+    IAsyncEnumerable<LoggedReview> LatestReviewsAsync(DateTimeOffset before, bool withRequests, CancellationToken cancellationToken);
 }
 
 /// <summary>A record waiting to be written, with the ruleset snapshot and portfolio version it needs archived.</summary>
@@ -82,3 +91,7 @@ public sealed record DecisionSummary(
     string Caller,
     string SnapshotId,
     [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind);
+
+/// <summary>A loan's latest review as the log holds it.</summary>
+/// <param name="RequestJson">The review request as stored; null unless asked for.</param>
+public sealed record LoggedReview(string LoanId, string? RequestJson, string ResponseJson);

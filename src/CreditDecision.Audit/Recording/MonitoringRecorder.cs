@@ -16,10 +16,13 @@ public sealed record QueuedReview(MonitoringResult Result, Task<AppendResult> Du
 public sealed class MonitoringRecorder(DecisionLogWriter writer, TimeProvider clock, ServiceMetrics? metrics = null)
 {
     /// <summary>Reviews a validated loan (see <see cref="ReviewValidator"/>) with the batch's snapshot.</summary>
-    public async Task<QueuedReview> ReviewAsync(LoanReview review, RulesetSnapshot snapshot, CallerContext caller, CancellationToken cancellationToken)
+    /// <param name="origination">The origination read from the log for a linked review; the record keeps the decision it names.</param>
+    public async Task<QueuedReview> ReviewAsync(
+        LoanReview review, RulesetSnapshot snapshot, CallerContext caller, CancellationToken cancellationToken, Origination? origination = null)
     {
         var now = RecordTime.Now(clock);
-        var result = MonitoringPipeline.Evaluate(snapshot, review, Guid.CreateVersion7(now), now);
+        if (origination?.DecisionId is { } linked) review = review with { DecisionId = linked };
+        var result = MonitoringPipeline.Evaluate(snapshot, review, Guid.CreateVersion7(now), now, origination);
         metrics?.MonitoringReviews.Add(1, new KeyValuePair<string, object?>("level", result.WarningLevel));
         var record = LogRecords.Review(review, result, snapshot, caller);
         return new QueuedReview(result, writer.AppendAsync(record, snapshot, portfolio: null, cancellationToken));

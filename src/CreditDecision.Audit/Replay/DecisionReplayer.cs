@@ -63,7 +63,7 @@ public sealed class DecisionReplayer(
         try
         {
             (replayed, replayedOutcome) = record.Kind == RecordKinds.Monitoring
-                ? await ReviewAgainAsync(record, snapshot)
+                ? await ReviewAgainAsync(record, snapshot, cancellationToken)
                 : await DecideAgainAsync(record, snapshot, target == Current, cancellationToken);
         }
         catch (JsonException ex)
@@ -84,7 +84,7 @@ public sealed class DecisionReplayer(
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);
     }
 
-    private static async Task<(JsonNode Response, string Outcome)> ReviewAgainAsync(LogRecord record, RulesetSnapshot snapshot)
+    private async Task<(JsonNode Response, string Outcome)> ReviewAgainAsync(LogRecord record, RulesetSnapshot snapshot, CancellationToken cancellationToken)
     {
         var stored = JsonSerializer.Deserialize<MonitoringResult>(record.ResponseJson, ContractJson.Options)!;
         var review = JsonSerializer.Deserialize<LoanReview>(record.RequestJson, ContractJson.Options)!;
@@ -93,7 +93,12 @@ public sealed class DecisionReplayer(
         {
             throw new ReplayNotPossibleException($"The review does not fit these rules: {string.Join("; ", invalid.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
         }
-        var replayed = MonitoringPipeline.Evaluate(snapshot, review, stored.MonitoringId, stored.ReviewedAt);
+        var origination = await new Provisioning.OriginationResolver(log).ResolveAsync(review, snapshot, cancellationToken);
+        if (origination.Errors is { } refused)
+        {
+            throw new ReplayNotPossibleException($"The review's origination cannot be read: {string.Join("; ", refused.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}");
+        }
+        var replayed = MonitoringPipeline.Evaluate(snapshot, review, stored.MonitoringId, stored.ReviewedAt, origination.Origination);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.WarningLevel);
     }
 

@@ -61,6 +61,34 @@ public sealed record LoanReview
 
     /// <summary>The bank's industry watch list marks the borrower's industry as in downturn.</summary>
     [Required] public bool? IndustryDownturn { get; init; }
+
+    /// <summary>
+    /// Optional: the decision in the decision log that granted the loan. The origination grade, PD, limit, rate and
+    /// collateral then come from the log, and the grade's movement is measured against them. Leave out
+    /// <c>terms</c> when the review is linked.
+    /// </summary>
+    public Guid? DecisionId { get; init; }
+
+    /// <summary>Optional: instead of <c>decisionId</c>, the application whose latest logged decision granted the loan.</summary>
+    [StringLength(64, MinimumLength = 1)] public string? ApplicationId { get; init; }
+
+    /// <summary>Optional: the date the loan was drawn; for a linked review, the origination decision's evaluation date when left out.</summary>
+    public DateOnly? OriginationDate { get; init; }
+
+    /// <summary>Optional: the loan's terms were changed because the borrower was in financial difficulty.</summary>
+    public Restructuring? Restructured { get; init; }
+
+    /// <summary>
+    /// Optional: the loan's origination as the caller's own records hold it, for a review not linked to a logged
+    /// decision. Without a link or terms, the review assumes what is safest (see the response's <c>origination</c>).
+    /// </summary>
+    public LoanTerms? Terms { get; init; }
+
+    /// <summary>Optional: share of the borrower's claims at this bank classified non-performing, as a fraction (0 when left out).</summary>
+    [Range(typeof(decimal), "0", "1")] public decimal? BorrowerNonPerformingShare { get; init; }
+
+    /// <summary>Optional: share of the borrower's debts with all banks more than 90 days past due, from the credit bureau, as a fraction (0 when left out).</summary>
+    [Range(typeof(decimal), "0", "1")] public decimal? OverdueOver90ShareAllBanks { get; init; }
 }
 
 /// <summary>Tax arrears at review time.</summary>

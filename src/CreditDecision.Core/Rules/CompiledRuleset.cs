@@ -62,7 +62,7 @@ public sealed class CompiledRule
     /// or a reason, warning or signal code or approval level. Limit and pricing rules report computed values instead.
     /// </summary>
     public RuleTrace Fired => _fired ??= new RuleTrace(
-        Name, true, Spec.Factor is not null ? Spec.Points : null, Spec.Code ?? Spec.AuthorityLevel);
+        Name, true, Spec.Factor is not null ? Spec.Points : Spec.StageTrigger, Spec.Code ?? Spec.AuthorityLevel ?? Spec.ClassificationName);
 
     // Built on first use; two threads racing build equal values, either of which may be kept.
     private RuleTrace? _silent;
@@ -107,6 +107,15 @@ public sealed record RuleSpec
 
     /// <summary>Authority: the approval level the credit needs at least when the rule fires.</summary>
     public string? AuthorityLevel { get; init; }
+
+    /// <summary>Monitoring: the classification the loan gets at least when the rule fires.</summary>
+    public LoanClassification? Classification { get; init; }
+
+    /// <summary>Monitoring: the IFRS 9 stage the loan is in at least when the rule fires (a significant increase in credit risk: 2).</summary>
+    public int? StageTrigger { get; init; }
+
+    /// <summary>The classification as rule files and responses write it, e.g. <c>special-mention</c>.</summary>
+    public string? ClassificationName => Classification is { } classification ? KebabCase.Of(classification) : null;
 }
 
 /// <summary>What a pricing rule's output sets.</summary>
@@ -170,6 +179,12 @@ public sealed record StageSettings
 
     /// <summary>Authority: the reason given when the credit needs more than the first level.</summary>
     public RuleSpec? AuthorityReferral { get; init; }
+
+    /// <summary>Monitoring: forward PDs by grade, for lifetime expected credit loss; null when the ruleset does not provision.</summary>
+    public Provisioning.PdTermStructure? PdTermStructure { get; init; }
+
+    /// <summary>Monitoring: the standardised risk weights of a defaulted exposure; null when the ruleset does not provision.</summary>
+    public Provisioning.DefaultedExposurePolicy? DefaultedExposure { get; init; }
 
     /// <summary>Rating: the grade borrowers in default get, the last of the scale; null when the scale has none.</summary>
     public GradeBand? DefaultGrade => Grades.Length > 0 && Grades[^1].IsDefault ? Grades[^1] : null;

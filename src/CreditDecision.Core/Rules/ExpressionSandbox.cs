@@ -18,7 +18,7 @@ public static class ExpressionSandbox
 {
     private static readonly ImmutableHashSet<Type> FactTypes =
     [
-        typeof(ApplicantFacts), typeof(LoanFacts), typeof(RatingFacts), typeof(ApprovalFacts), typeof(LimitFacts), typeof(ReviewFacts), typeof(ConcentrationFacts), typeof(GuaranteeFacts),
+        typeof(ApplicantFacts), typeof(LoanFacts), typeof(RatingFacts), typeof(ApprovalFacts), typeof(LimitFacts), typeof(ReviewFacts), typeof(ConcentrationFacts), typeof(GuaranteeFacts), typeof(GradingFacts),
     ];
 
     private static readonly ImmutableHashSet<Type> ValueTypes =
@@ -159,7 +159,7 @@ public static class ExpressionSandbox
                 && (FactTypes.Contains(declaring!) || (declaring == typeof(string) && node.Member.Name == nameof(string.Length)));
             return allowed
                 ? base.VisitMember(node)
-                : Fail(node, $"'{declaring?.Name}.{node.Member.Name}' is not allowed; rules may read only the fields of their inputs (applicant, loan, rating, approval, limit, concentration, guarantees, review)");
+                : Fail(node, $"'{declaring?.Name}.{node.Member.Name}' is not allowed; rules may read only the fields of their inputs (applicant, loan, rating, approval, limit, concentration, guarantees, review, grading)");
         }
 
         protected override Expression VisitMethodCall(MethodCallExpression node)

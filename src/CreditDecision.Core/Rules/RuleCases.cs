@@ -75,6 +75,21 @@ public sealed record CaseExpectation
     /// <summary>Monitoring: the grade after the downgrade.</summary>
     public string? SuggestedGrade { get; init; }
 
+    /// <summary>Monitoring: <c>normal</c>, <c>special-mention</c>, <c>substandard</c>, <c>doubtful</c> or <c>loss</c>.</summary>
+    public string? Classification { get; init; }
+
+    /// <summary>Monitoring: the IFRS 9 stage, 1, 2 or 3.</summary>
+    public int? Stage { get; init; }
+
+    /// <summary>Monitoring: the 12-month PD.</summary>
+    public decimal? Pd12m { get; init; }
+
+    /// <summary>Monitoring: the lifetime PD.</summary>
+    public decimal? PdLifetime { get; init; }
+
+    /// <summary>Monitoring: the expected credit loss.</summary>
+    public decimal? Ecl { get; init; }
+
     /// <summary>Rules of this ruleset that must fire.</summary>
     public List<string>? Fired { get; init; }
 
@@ -301,6 +316,10 @@ public static class RuleCaseRunner
         var (review, readError) = Input<LoanReview>(baseReview, @case);
         if (readError is not null) return new CaseResult(path, ruleset.Name, @case.Name!, [readError], fired);
         var invalid = ReviewValidator.Validate(review!, MonitoringPipeline.Grades(snapshot).ToArray());
+        if (invalid.Count == 0 && (review!.DecisionId is not null || review.ApplicationId is not null))
+        {
+            invalid = new Dictionary<string, string[]> { ["decisionId"] = ["a case cannot read the decision log: give the loan's terms instead"] };
+        }
         if (invalid.Count > 0)
         {
             return new CaseResult(path, ruleset.Name, @case.Name!,
@@ -325,6 +344,15 @@ public static class RuleCaseRunner
         Compare(differences, "RecommendedAction", expect.RecommendedAction, result.RecommendedAction);
         Compare(differences, "RecoveryPhase", expect.RecoveryPhase, result.RecoveryPhase);
         Compare(differences, "SuggestedGrade", expect.SuggestedGrade, result.SuggestedGrade);
+        Compare(differences, "Classification", expect.Classification, result.Classification);
+        Compare(differences, "Stage", expect.Stage, result.Stage);
+        Compare(differences, "Pd12m", expect.Pd12m, result.Pd12m);
+        Compare(differences, "PdLifetime", expect.PdLifetime, result.PdLifetime);
+        Compare(differences, "Lgd", expect.Lgd, result.Lgd);
+        Compare(differences, "Ead", expect.Ead, result.Ead);
+        Compare(differences, "Ecl", expect.Ecl, result.Ecl);
+        Compare(differences, "RiskWeight", expect.RiskWeight, result.RiskWeight);
+        Compare(differences, "RiskWeightedAssets", expect.RiskWeightedAssets, result.RiskWeightedAssets);
         foreach (var rule in expect.Fired ?? []) CheckFired(differences, fired, rule, expected: true);
         foreach (var rule in expect.NotFired ?? []) CheckFired(differences, fired, rule, expected: false);
         return new CaseResult(path, ruleset.Name, @case.Name!, differences, fired);

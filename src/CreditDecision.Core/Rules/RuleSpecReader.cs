@@ -30,6 +30,7 @@ internal static class RuleSpecReader
                 Message = reader.Text("Message"),
             },
             Stage.Authority => new RuleSpec { AuthorityLevel = reader.Text("Level") },
+            Stage.Monitoring when Provisioning.AssessmentRules.IsAssessment(reader) => Provisioning.AssessmentRules.Read(reader),
             Stage.Monitoring => new RuleSpec
             {
                 Code = reader.Code("Code"),
@@ -85,6 +86,11 @@ internal static class StageSettingsReader
             {
                 AuthorityLevels = ReadLevels(reader.Raw("Levels"), error),
                 AuthorityReferral = ReadReason(reader.Raw("Referral"), "Settings.Referral", error),
+            },
+            Stage.Monitoring => new StageSettings
+            {
+                PdTermStructure = reader.Optional("PdTermStructure") is { } curve ? Provisioning.ProvisioningSettings.ReadPdTermStructure(curve, error) : null,
+                DefaultedExposure = reader.Optional("DefaultedExposure") is { } defaulted ? Provisioning.ProvisioningSettings.ReadDefaultedExposure(defaulted, error) : null,
             },
             _ => StageSettings.None,
         };

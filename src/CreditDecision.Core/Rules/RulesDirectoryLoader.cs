@@ -79,6 +79,7 @@ public static class RulesDirectoryLoader
                 $"WorkflowName '{duplicate.Key}' is used by more than one file: {string.Join(", ", duplicate.Select(r => Path.GetFileName(r.SourceFile)))}"));
         }
         foreach (var ruleset in rulesets) errors.AddRange(CurrentFormat.Check(ruleset));
+        errors.AddRange(Provisioning.ProvisioningCheck.Check(rulesets));
         var stagesWithFileErrors = errors.Count > 0;
         foreach (var missing in Stages.All.Where(s => rulesets.All(r => r.Stage != s)))
         {

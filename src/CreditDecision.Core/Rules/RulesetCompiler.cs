@@ -50,7 +50,7 @@ public static partial class RulesetCompiler
 
     internal static readonly FrozenSet<string> ReservedNames = new[]
     {
-        "applicant", "loan", "rating", "approval", "limit", "concentration", "guarantees", "review", "true", "false", "null", "in", "it", "new",
+        "applicant", "loan", "rating", "approval", "limit", "concentration", "guarantees", "review", "grading", "true", "false", "null", "in", "it", "new",
         "iif", "np", "Math", "Finance", "and", "or", "not",
     }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
@@ -217,6 +217,10 @@ public static partial class RulesetCompiler
                 }
                 var spec = RuleSpecReader.Read(stage, rule.Properties, message => Error(name, null, message));
                 var condition = ParseChecked(stage, name, rule.Expression, typeof(bool), "Expression");
+                if (spec is not null && condition is not null && GradingFacts.ReadTooEarly(stage, spec, CompiledForm.Of(condition).Used))
+                {
+                    Error(name, rule.Expression, GradingFacts.ReadTooEarlyReason);
+                }
                 var output = CompileOutput(stage, name, rule.Output);
                 if (rule.Enabled && condition is not null && spec is not null)
                 {
@@ -248,6 +252,10 @@ public static partial class RulesetCompiler
                 {
                     Error(rule.Name, null, "is a default trigger, but Settings.Grades has no default grade (\"Default\": true) for it to assign");
                 }
+            }
+            if (stage == Stage.Monitoring)
+            {
+                foreach (var (rule, message) in Provisioning.AssessmentRules.Problems(settings, rules)) Error(rule, null, message);
             }
             if (stage == Stage.Authority)
             {

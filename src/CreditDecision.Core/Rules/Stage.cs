@@ -74,6 +74,9 @@ public sealed class DecisionFacts
 
     /// <summary>The guarantors as recognised for the borrower's grade; set after rating.</summary>
     public GuaranteeFacts? Guarantees { get; set; }
+
+    /// <summary>A review's grade after its signals and default triggers, measured against origination; set before the rules that read it.</summary>
+    public GradingFacts? Grading { get; set; }
 }
 
 public static class Stages
@@ -93,6 +96,7 @@ public static class Stages
     private static readonly RuleInput Review = new("review", nameof(DecisionFacts.Review));
     private static readonly RuleInput Concentration = new("concentration", nameof(DecisionFacts.Concentration));
     private static readonly RuleInput Guarantees = new("guarantees", nameof(DecisionFacts.Guarantees));
+    private static readonly RuleInput Grading = new("grading", nameof(DecisionFacts.Grading));
 
     private static readonly IReadOnlyDictionary<Stage, RuleInput[]> InputsByStage = new Dictionary<Stage, RuleInput[]>
     {
@@ -102,7 +106,7 @@ public static class Stages
         [Stage.Authority] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
         [Stage.Pricing] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
         [Stage.EarlyWarning] = [Applicant, Loan, Rating, Approval, Limit, Concentration, Guarantees],
-        [Stage.Monitoring] = [Review],
+        [Stage.Monitoring] = [Review, Grading],
     };
 
     /// <summary>The inputs a stage's rules can read, in the order they are passed to RulesEngine.</summary>

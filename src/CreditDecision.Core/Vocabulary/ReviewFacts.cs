@@ -31,4 +31,22 @@ public sealed class ReviewFacts
 
     public required bool RelatedPartyDefault { get; init; }
     public required bool IndustryDownturn { get; init; }
+
+    // Facts added with the 2027-Q1 monitoring policy; a review recorded before their inputs existed gives each the
+    // neutral value named in its summary.
+
+    /// <summary>The loan's terms were changed because of the borrower's financial difficulty; false when not recorded.</summary>
+    public bool Restructured { get; init; }
+
+    /// <summary>The restructuring forgave or postponed principal, interest or fees (a distressed restructuring); false when not recorded.</summary>
+    public bool DiminishedObligation { get; init; }
+
+    /// <summary>Whole months from the start of the restructuring's observation period to the evaluation date (negative before it starts); 0 when not restructured.</summary>
+    public int RestructuringObservationMonths { get; init; }
+
+    /// <summary>Share of the borrower's claims at this bank classified non-performing; 0 when not recorded.</summary>
+    public decimal BorrowerNonPerformingShare { get; init; }
+
+    /// <summary>Share of the borrower's debts with all banks more than 90 days past due; 0 when not recorded.</summary>
+    public decimal OverdueOver90ShareAllBanks { get; init; }
 }

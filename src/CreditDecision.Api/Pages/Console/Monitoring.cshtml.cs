@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.RateLimiting;
 
 namespace CreditDecision.Api.Pages.Console;
 
-/// <summary>The loan reviews of a period (each logged like a decision) summed by warning level, action and recovery phase.</summary>
+/// <summary>The loan reviews of a period (each logged like a decision) summed by warning level, action, recovery phase, classification and stage.</summary>
 [Authorize(Policy = ConsoleExtensions.Policies.RulesReaders)]
 [EnableRateLimiting(RateLimits.LogScan)]
 public sealed class MonitoringModel(IDecisionLog log) : PageModel
@@ -22,6 +22,8 @@ public sealed class MonitoringModel(IDecisionLog log) : PageModel
     public SortedDictionary<string, long> ByLevel { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> ByAction { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, long> ByPhase { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, long> ByClassification { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, long> ByStage { get; } = new(StringComparer.Ordinal);
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -33,6 +35,9 @@ public sealed class MonitoringModel(IDecisionLog log) : PageModel
             Count(ByLevel, review.WarningLevel);
             Count(ByAction, review.RecommendedAction);
             Count(ByPhase, review.RecoveryPhase);
+            // Reviews made by rules that did not classify or stage have neither.
+            if (review.Classification is { } classification) Count(ByClassification, classification);
+            if (review.Stage is { } stage) Count(ByStage, $"stage {stage}");
         }
     }
 
