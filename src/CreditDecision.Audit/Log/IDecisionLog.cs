@@ -24,6 +24,9 @@ public interface IDecisionLog : IAsyncDisposable
     /// <summary>The record a caller stored under an idempotency key; keys are the caller's own, so another caller's is never found.</summary>
     Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>The records of a kind about one subject, in chain order: e.g. the final decisions on a decision (subject: its id).</summary>
+    Task<IReadOnlyList<LogRecord>> FindBySubjectAsync(string kind, string subject, CancellationToken cancellationToken);
+
     /// <summary>Decisions matching the query, newest first.</summary>
     Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken);
 
@@ -81,4 +84,4 @@ public sealed record DecisionSummary(
     DateTimeOffset DecidedAt,
     string Caller,
     string SnapshotId,
-    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind);
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final)] string Kind);

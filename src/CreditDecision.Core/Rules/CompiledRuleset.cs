@@ -171,6 +171,9 @@ public sealed record StageSettings
     /// <summary>Authority: the reason given when the credit needs more than the first level.</summary>
     public RuleSpec? AuthorityReferral { get; init; }
 
+    /// <summary>Authority: what a credit officer may record as a final decision; null when the file has none (no final decisions).</summary>
+    public FinalDecisionPolicy? FinalDecisions { get; init; }
+
     /// <summary>Rating: the grade borrowers in default get, the last of the scale; null when the scale has none.</summary>
     public GradeBand? DefaultGrade => Grades.Length > 0 && Grades[^1].IsDefault ? Grades[^1] : null;
 

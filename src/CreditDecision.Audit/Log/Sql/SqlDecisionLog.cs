@@ -131,6 +131,17 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     public Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken) =>
         FindOneAsync(cancellationToken, ("caller", caller), ("idempotency_key", idempotencyKey));
 
+    public async Task<IReadOnlyList<LogRecord>> FindBySubjectAsync(string kind, string subject, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        List<string> where = [Filter(command, "kind", kind), Filter(command, "application_id", subject), WithinChain];
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position";
+        var records = new List<LogRecord>();
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) records.Add(record);
+        return records;
+    }
+
     public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

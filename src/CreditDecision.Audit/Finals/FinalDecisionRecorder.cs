@@ -1,0 +1,82 @@
+using CreditDecision.Audit.Log;
+using CreditDecision.Audit.Recording;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
+
+namespace CreditDecision.Audit.Finals;
+
+/// <summary>A credit officer: the name of their key (or console user) and their configured authority level.</summary>
+public sealed record Officer(string Name, string AuthorityLevel);
+
+/// <summary>What became of a final decision: recorded, or why not (field errors, or one refusal with its status).</summary>
+public sealed record FinalDecisionResult(FinalDecision? Recorded, IReadOnlyDictionary<string, string[]>? Errors, FinalDecisionRefusal? Refusal)
+{
+    public static FinalDecisionResult Of(FinalDecision final) => new(final, null, null);
+
+    public static FinalDecisionResult Invalid(Dictionary<string, string[]> errors) => new(null, errors, null);
+
+    public static FinalDecisionResult Refused(FinalDecisionRefusal refusal) => new(null, null, refusal);
+}
+
+/// <summary>Why a final decision was refused: the HTTP status it maps to, a title and detail, and what the client may need.</summary>
+public sealed record FinalDecisionRefusal(int Status, string Title, string Detail, IReadOnlyDictionary<string, object?> Extensions)
+{
+    public const int NotFound = 404;
+    public const int Forbidden = 403;
+    public const int Conflict = 409;
+    public const int AgainstPolicy = 422;
+}
+
+/// <summary>
+/// Record a credit officer's final decision, the use case behind <c>POST /decisions/{decisionId}/final</c>: checks it
+/// against the engine decision, the officer's authority and the final-decision policy of the live authority ruleset,
+/// then appends it to the log as its own record linked to the decision. Finals of this node are checked and appended
+/// one at a time, so two officers cannot both record the first final of a decision here.
+/// </summary>
+public sealed class FinalDecisionRecorder(IDecisionLog log, DecisionLogWriter writer, RulesHost rules, TimeProvider clock)
+{
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <exception cref="RulesNotLoadedException">No valid rules are loaded.</exception>
+    public async Task<FinalDecisionResult> RecordAsync(
+        Guid decisionId, FinalDecisionRequest request, Officer officer, CallerContext caller, CancellationToken cancellationToken)
+    {
+        var snapshot = rules.Current ?? throw new RulesNotLoadedException(rules.Status);
+        var authority = snapshot.Find(Stage.Authority);
+        if (authority?.Settings.FinalDecisions is not { } policy)
+        {
+            return Refuse(FinalDecisionRefusal.AgainstPolicy, "The live rules take no final decisions.",
+                "The authority ruleset has no Settings.FinalDecisions: the conditions and override reasons a credit officer may give.");
+        }
+        var errors = FinalDecisionChecks.Fields(request, policy);
+        if (errors.Count > 0) return FinalDecisionResult.Invalid(errors);
+
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            if (await log.FindAsync(decisionId, cancellationToken) is not { Kind: RecordKinds.Decision } decision)
+            {
+                return Refuse(FinalDecisionRefusal.NotFound, "No such decision.", $"The decision log holds no decision {decisionId}.");
+            }
+            var engine = FinalDecisionChecks.EngineDecision(decision);
+            var finals = await log.FindBySubjectAsync(RecordKinds.Final, decisionId.ToString("D"), cancellationToken);
+            var check = new FinalDecisionChecks(engine, decision.Caller, finals, authority.Settings.AuthorityLevels, policy);
+            if (check.Refusal(request, officer) is { } refusal) return FinalDecisionResult.Refused(refusal);
+            if (check.OverrideErrors(request) is { Count: > 0 } overrideErrors) return FinalDecisionResult.Invalid(overrideErrors);
+
+            var decidedAt = RecordTime.Now(clock);
+            var final = check.Final(request, officer, Guid.CreateVersion7(decidedAt), decidedAt);
+            var record = LogRecords.Final(request, final, decision, snapshot, caller);
+            await writer.AppendAsync(record, snapshot, portfolio: null, cancellationToken);
+            return FinalDecisionResult.Of(final);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private static FinalDecisionResult Refuse(int status, string title, string detail) =>
+        FinalDecisionResult.Refused(new FinalDecisionRefusal(status, title, detail, new Dictionary<string, object?>()));
+}

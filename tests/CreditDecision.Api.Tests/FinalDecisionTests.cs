@@ -1,0 +1,270 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace CreditDecision.Api.Tests;
+
+/// <summary>Credit officers' final decisions through HTTP, on every store: authority, separation of duties, one final, the override policy, the chain.</summary>
+public sealed class FinalDecisionTests
+{
+    public static TheoryData<string> Stores => TestStores.All;
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task An_officer_within_authority_finalises_a_referral_as_a_record_linked_to_the_decision(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+        Assert.Equal("refer", decision.GetProperty("outcome").GetString());
+        Assert.Equal("branch-officer", decision.GetProperty("authorityLevel").GetString());
+        var id = decision.GetProperty("decisionId").GetGuid();
+        var limit = decision.GetProperty("limit").GetProperty("approvedAmount").GetDecimal();
+
+        using var response = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, new
+        {
+            outcome = "approve-with-conditions", approvedAmount = limit, annualRate = 0.0455m,
+            conditions = new[] { "PERSONAL_GUARANTEE", "COVENANT_FINANCIAL_REPORTING" }, note = "Site visit done; order book confirmed.",
+        });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var final = await response.ReadJson();
+        Assert.Equal(id, final.GetProperty("decisionId").GetGuid());
+        Assert.Equal("approve-with-conditions", final.GetProperty("outcome").GetString());
+        Assert.Equal(limit, final.GetProperty("approvedAmount").GetDecimal());
+        Assert.False(final.GetProperty("overridden").GetBoolean());
+        Assert.Equal("refer", final.GetProperty("engineOutcome").GetString());
+        Assert.Equal("branch-officer", final.GetProperty("requiredAuthorityLevel").GetString());
+        Assert.Equal(TestKeys.BranchOfficer.Name, final.GetProperty("officer").GetString());
+        Assert.Equal("branch-officer", final.GetProperty("officerAuthorityLevel").GetString());
+
+        var stored = (await client.WithKey(TestKeys.Auditor).GetFromJsonAsync<JsonObject>($"/decisions/{final.GetProperty("finalDecisionId").GetGuid()}"))!;
+        Assert.Equal("final", stored["kind"]!.GetValue<string>());
+        Assert.Equal(id.ToString("D"), stored["applicationId"]!.GetValue<string>());
+        Assert.Equal(TestKeys.BranchOfficer.Name, stored["caller"]!.GetValue<string>());
+        Assert.Equal(2, stored["position"]!.GetValue<long>());
+        Assert.Equal(id.ToString("D"), stored["request"]!["decisionId"]!.GetValue<string>());
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(final.GetRawText()), stored["response"]));
+        var verify = (await client.GetFromJsonAsync<JsonObject>("/audit/verify"))!;
+        Assert.Equal("intact", verify["status"]!.GetValue<string>());
+        Assert.Equal(2, verify["records"]!.GetValue<long>());
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task An_officer_below_the_decisions_authority_is_refused_naming_both_levels(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("secured-trading-company"));
+        Assert.Equal("head-office", decision.GetProperty("authorityLevel").GetString());
+        var id = decision.GetProperty("decisionId").GetGuid();
+        var approve = Finals.Approve(decision.GetProperty("limit").GetProperty("approvedAmount").GetDecimal());
+
+        foreach (var officer in new[] { TestKeys.BranchOfficer, TestKeys.BranchCommittee })
+        {
+            using var refused = await Finals.PostAsync(client, officer, id, approve);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+            var problem = await refused.ReadJson();
+            Assert.Equal(officer.AuthorityLevel, problem.GetProperty("officerAuthorityLevel").GetString());
+            Assert.Equal("head-office", problem.GetProperty("requiredAuthorityLevel").GetString());
+            Assert.Contains(officer.AuthorityLevel!, problem.GetProperty("detail").GetString());
+            Assert.Contains("head-office", problem.GetProperty("detail").GetString());
+        }
+        Assert.Equal(1, await Finals.RecordCountAsync(app));
+
+        using var accepted = await Finals.PostAsync(client, TestKeys.HeadOffice, id, approve);
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task The_key_that_originated_an_application_may_not_finalise_it(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient().WithKey(TestKeys.OriginatingOfficer);
+        var decision = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+        var id = decision.GetProperty("decisionId").GetGuid();
+
+        using var refused = await Finals.PostAsync(client, TestKeys.OriginatingOfficer, id, new { outcome = "decline" });
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        var problem = await refused.ReadJson();
+        Assert.Equal(TestKeys.OriginatingOfficer.Name, problem.GetProperty("originator").GetString());
+        Assert.Contains("separation of duties", problem.GetProperty("detail").GetString());
+
+        using var other = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, new { outcome = "decline" });
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task A_second_final_is_a_conflict_and_a_correction_supersedes_the_latest_with_a_reason(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+        var id = decision.GetProperty("decisionId").GetGuid();
+        var limit = decision.GetProperty("limit").GetProperty("approvedAmount").GetDecimal();
+        var first = await (await Finals.PostAsync(client, TestKeys.BranchOfficer, id, Finals.Approve(limit))).ReadJson();
+        var firstId = first.GetProperty("finalDecisionId").GetGuid();
+
+        using var second = await Finals.PostAsync(client, TestKeys.HeadOffice, id, new { outcome = "decline" });
+        Assert.Equal(HttpStatusCode.Conflict, second.StatusCode);
+        Assert.Equal(firstId, (await second.ReadJson()).GetProperty("finalDecisionId").GetGuid());
+
+        using var noReason = await Finals.PostAsync(client, TestKeys.HeadOffice, id, new { outcome = "decline", supersedes = firstId });
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.True((await noReason.ReadJson()).GetProperty("errors").TryGetProperty("correctionReason", out _));
+
+        using var correction = await Finals.PostAsync(client, TestKeys.HeadOffice, id,
+            new { outcome = "decline", supersedes = firstId, correctionReason = "The guarantor withdrew before signing." });
+        Assert.Equal(HttpStatusCode.OK, correction.StatusCode);
+        var corrected = await correction.ReadJson();
+        Assert.Equal(firstId, corrected.GetProperty("supersedes").GetGuid());
+        Assert.Equal("The guarantor withdrew before signing.", corrected.GetProperty("correctionReason").GetString());
+
+        using var stale = await Finals.PostAsync(client, TestKeys.HeadOffice, id,
+            new { outcome = "approve", approvedAmount = limit, annualRate = 0.05m, supersedes = firstId, correctionReason = "again" });
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal(corrected.GetProperty("finalDecisionId").GetGuid(), (await stale.ReadJson()).GetProperty("finalDecisionId").GetGuid());
+        Assert.Equal(3, await Finals.RecordCountAsync(app));
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task Approving_a_knock_out_needs_an_override_reason_the_rules_allow_for_it_and_its_minimum_level(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("tax-arrears"));
+        Assert.Equal("decline", decision.GetProperty("outcome").GetString());
+        Assert.Equal("KO_TAX_ARREARS", Assert.Single(decision.GetProperty("reasons").EnumerateArray(), r => r.GetProperty("effect").GetString() == "decline").GetProperty("code").GetString());
+        var id = decision.GetProperty("decisionId").GetGuid();
+        var amount = 500_000m;
+
+        using var noReason = await Finals.PostAsync(client, TestKeys.HeadOffice, id, Finals.Approve(amount));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("where the engine's outcome was decline", (await noReason.ReadJson()).GetProperty("errors").GetProperty("overrideReason")[0].GetString());
+
+        using var wrongReason = await Finals.PostAsync(client, TestKeys.HeadOffice, id, Finals.Approve(amount, "OVR_ADDITIONAL_SECURITY"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, wrongReason.StatusCode);
+        var policy = await wrongReason.ReadJson();
+        Assert.Equal(["KO_TAX_ARREARS"], policy.GetProperty("knockOuts").EnumerateArray().Select(k => k.GetString()));
+
+        using var belowReasonLevel = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, Finals.Approve(amount, "OVR_VERIFIED_NEW_INFORMATION"));
+        Assert.Equal(HttpStatusCode.Forbidden, belowReasonLevel.StatusCode);
+        Assert.Equal("branch-committee", (await belowReasonLevel.ReadJson()).GetProperty("requiredAuthorityLevel").GetString());
+        Assert.Equal(1, await Finals.RecordCountAsync(app));
+
+        using var allowed = await Finals.PostAsync(client, TestKeys.BranchCommittee, id, Finals.Approve(amount, "OVR_VERIFIED_NEW_INFORMATION"));
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        var final = await allowed.ReadJson();
+        Assert.True(final.GetProperty("overridden").GetBoolean());
+        Assert.Equal(["KO_TAX_ARREARS"], final.GetProperty("knockOuts").EnumerateArray().Select(k => k.GetString()));
+        Assert.Equal("branch-committee", final.GetProperty("requiredAuthorityLevel").GetString());
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task An_amount_above_the_engines_limit_needs_a_limit_override_reason(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("large-request"));
+        Assert.Equal("refer", decision.GetProperty("outcome").GetString());
+        var id = decision.GetProperty("decisionId").GetGuid();
+        var limit = decision.GetProperty("limit").GetProperty("approvedAmount").GetDecimal();
+        var requested = decision.GetProperty("limit").GetProperty("requestedAmount").GetDecimal();
+        Assert.True(requested > limit);
+
+        using var noReason = await Finals.PostAsync(client, TestKeys.HeadOffice, id, Finals.Approve(requested));
+        Assert.Equal(HttpStatusCode.BadRequest, noReason.StatusCode);
+        Assert.Contains("above the engine's limit", (await noReason.ReadJson()).GetProperty("errors").GetProperty("overrideReason")[0].GetString());
+
+        using var notForLimits = await Finals.PostAsync(client, TestKeys.HeadOffice, id, Finals.Approve(requested, "OVR_CREDIT_CONCERN"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, notForLimits.StatusCode);
+        var problem = await notForLimits.ReadJson();
+        Assert.Equal(limit, problem.GetProperty("engineLimit").GetDecimal());
+        Assert.Contains("OVR_ADDITIONAL_SECURITY", problem.GetProperty("detail").GetString());
+
+        using var reasonWithoutOverride = await Finals.PostAsync(client, TestKeys.HeadOffice, id, Finals.Approve(limit, "OVR_ADDITIONAL_SECURITY"));
+        Assert.Equal(HttpStatusCode.BadRequest, reasonWithoutOverride.StatusCode);
+        Assert.Equal(1, await Finals.RecordCountAsync(app));
+
+        using var accepted = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, Finals.Approve(requested, "OVR_ADDITIONAL_SECURITY"));
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        var final = await accepted.ReadJson();
+        Assert.True(final.GetProperty("overridden").GetBoolean());
+        Assert.Equal(limit, final.GetProperty("engineApprovedAmount").GetDecimal());
+    }
+
+    [Fact]
+    public async Task Conditions_and_override_reasons_are_codes_the_rules_list()
+    {
+        using var app = new CreditDecisionApplication();
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+        var id = decision.GetProperty("decisionId").GetGuid();
+
+        using var unknown = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, new
+        {
+            outcome = "approve-with-conditions", approvedAmount = 100_000m, annualRate = 0.05m,
+            conditions = new[] { "PERSONAL_GUARANTEE", "GOLDEN_HANDSHAKE" }, overrideReason = "OVR_FRIENDSHIP",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        var errors = (await unknown.ReadJson()).GetProperty("errors");
+        Assert.Contains("GOLDEN_HANDSHAKE", errors.GetProperty("conditions[1]")[0].GetString());
+        Assert.Contains("OVR_FRIENDSHIP", errors.GetProperty("overrideReason")[0].GetString());
+
+        using var none = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, new { outcome = "approve-with-conditions", approvedAmount = 100_000m, annualRate = 0.05m });
+        Assert.Equal(HttpStatusCode.BadRequest, none.StatusCode);
+        Assert.True((await none.ReadJson()).GetProperty("errors").TryGetProperty("conditions", out _));
+
+        using var missing = await Finals.PostAsync(client, TestKeys.BranchOfficer, id, new { outcome = "approve" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var missingErrors = (await missing.ReadJson()).GetProperty("errors");
+        Assert.True(missingErrors.TryGetProperty("approvedAmount", out _));
+        Assert.True(missingErrors.TryGetProperty("annualRate", out _));
+
+        using var nowhere = await Finals.PostAsync(client, TestKeys.BranchOfficer, Guid.NewGuid(), new { outcome = "decline" });
+        Assert.Equal(HttpStatusCode.NotFound, nowhere.StatusCode);
+        Assert.Equal(1, await Finals.RecordCountAsync(app));
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task Verify_names_a_final_decision_changed_in_the_database(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+        var final = await (await Finals.PostAsync(client, TestKeys.BranchOfficer, decision.GetProperty("decisionId").GetGuid(), new { outcome = "decline" })).ReadJson();
+        await client.DecideOk(ApplicationJson.FromSample("healthy-manufacturer"));
+
+        var changed = await app.Log.ExecuteAsync("UPDATE decisions SET outcome = 'approve' WHERE kind = 'final'");
+        Assert.Equal(1, changed);
+
+        var verify = (await client.GetFromJsonAsync<JsonObject>("/audit/verify"))!;
+        Assert.Equal("broken", verify["status"]!.GetValue<string>());
+        Assert.Equal(2, verify["firstBroken"]!["position"]!.GetValue<long>());
+        Assert.Equal(final.GetProperty("finalDecisionId").GetString(), verify["firstBroken"]!["decisionId"]!.GetValue<string>());
+        Assert.Contains("content does not match its hash", verify["firstBroken"]!["reason"]!.GetValue<string>());
+    }
+}
+
+/// <summary>Final decisions sent as a given credit officer.</summary>
+public static class Finals
+{
+    public static async Task<HttpResponseMessage> PostAsync(HttpClient client, TestKey officer, Guid decisionId, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/decisions/{decisionId}/final") { Content = JsonContent.Create(body) };
+        request.Headers.Add(TestKeys.Header, officer.Key);
+        return await client.SendAsync(request);
+    }
+
+    public static object Approve(decimal amount, string? overrideReason = null) =>
+        new { outcome = "approve", approvedAmount = amount, annualRate = 0.05m, overrideReason };
+
+    /// <summary>Records in the log, counted in the database itself.</summary>
+    public static async Task<long> RecordCountAsync(CreditDecisionApplication app) =>
+        Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(*) FROM decisions"), System.Globalization.CultureInfo.InvariantCulture);
+}
