@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace CreditDecision.Api.Tests;
@@ -261,10 +262,116 @@ public static class Finals
         return await client.SendAsync(request);
     }
 
+    /// <summary>Records a final decision that must be accepted, and returns it.</summary>
+    public static async Task<JsonElement> OkAsync(HttpClient client, TestKey officer, Guid decisionId, object body)
+    {
+        using var response = await PostAsync(client, officer, decisionId, body);
+        var final = await response.ReadJson();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {final}");
+        return final;
+    }
+
+    public static async Task<JsonObject> ReplayAsync(HttpClient client, Guid recordId)
+    {
+        using var response = await client.PostAsync($"/decisions/{recordId}/replay", null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    /// <summary>Why the replay of a final decision refused it: the replayed side has only <c>refused</c>.</summary>
+    public static string RefusedOnReplay(JsonObject replay) =>
+        replay["differences"]!.AsArray().Single(d => d!["path"]!.GetValue<string>() == "$.refused")!["after"]!.GetValue<string>();
+
     public static object Approve(decimal amount, string? overrideReason = null) =>
         new { outcome = "approve", approvedAmount = amount, annualRate = 0.05m, overrideReason };
 
     /// <summary>Records in the log, counted in the database itself.</summary>
     public static async Task<long> RecordCountAsync(CreditDecisionApplication app) =>
         Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(*) FROM decisions"), System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>Final decisions read back: on the decision, in search and export, and replayed against their link and authority.</summary>
+public sealed class FinalDecisionReadingTests
+{
+    public static TheoryData<string> Stores => TestStores.All;
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task A_decision_shows_its_finals_search_filters_by_the_latest_and_export_carries_each(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var corrected = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+        var raised = await client.DecideOk(ApplicationJson.FromSample("large-request"));
+        var open = await client.DecideOk(ApplicationJson.FromSample("cold-chain-equipment-loan"));
+        var (correctedId, raisedId) = (corrected.GetProperty("decisionId").GetGuid(), raised.GetProperty("decisionId").GetGuid());
+
+        var first = await Finals.OkAsync(client, TestKeys.BranchOfficer, correctedId, Finals.Approve(corrected.GetProperty("limit").GetProperty("approvedAmount").GetDecimal()));
+        var second = await Finals.OkAsync(client, TestKeys.HeadOffice, correctedId,
+            new { outcome = "decline", supersedes = first.GetProperty("finalDecisionId").GetGuid(), correctionReason = "The guarantor withdrew." });
+        var above = await Finals.OkAsync(client, TestKeys.HeadOffice, raisedId,
+            Finals.Approve(raised.GetProperty("limit").GetProperty("requestedAmount").GetDecimal(), "OVR_ADDITIONAL_SECURITY"));
+
+        var auditor = app.CreateClient().WithKey(TestKeys.Auditor);
+        var stored = (await auditor.GetFromJsonAsync<JsonObject>($"/decisions/{correctedId}"))!;
+        var finals = stored["finals"]!.AsArray();
+        Assert.Equal([first.GetProperty("finalDecisionId").GetString(), second.GetProperty("finalDecisionId").GetString()],
+            finals.Select(f => f!["finalDecisionId"]!.GetValue<string>()));
+        Assert.Equal("decline", finals[1]!["outcome"]!.GetValue<string>());
+        Assert.Empty((await auditor.GetFromJsonAsync<JsonObject>($"/decisions/{open.GetProperty("decisionId").GetGuid()}"))!["finals"]!.AsArray());
+        Assert.Null((await auditor.GetFromJsonAsync<JsonObject>($"/decisions/{above.GetProperty("finalDecisionId").GetGuid()}"))!["finals"]);
+
+        async Task<string[]> Found(string query) =>
+            [.. (await auditor.GetFromJsonAsync<JsonObject>($"/decisions?{query}"))!["items"]!.AsArray().Select(i => i!["decisionId"]!.GetValue<string>())];
+        Assert.Equal([correctedId.ToString()], await Found("finalOutcome=decline"));
+        Assert.Equal([raisedId.ToString()], await Found("finalOutcome=approve"));
+        Assert.Equal([raisedId.ToString()], await Found("overridden=true"));
+        Assert.Equal([correctedId.ToString()], await Found("overridden=false"));
+        Assert.Equal([raisedId.ToString(), correctedId.ToString()], await Found($"officer={TestKeys.HeadOffice.Name}"));
+        Assert.Empty(await Found($"officer={TestKeys.BranchOfficer.Name}"));
+        Assert.Equal(3, (await Found("kind=final")).Length);
+        using (var invalid = await auditor.GetAsync("/decisions?finalOutcome=maybe"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        }
+
+        var lines = (await auditor.GetStringAsync("/decisions/export")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        Assert.Equal(6, lines.Count);
+        var exported = lines.Where(l => l["kind"]!.GetValue<string>() == "final").ToList();
+        Assert.Equal([correctedId.ToString(), correctedId.ToString(), raisedId.ToString()], exported.Select(l => l["response"]!["decisionId"]!.GetValue<string>()));
+        Assert.All(exported, l => Assert.Equal(l["applicationId"]!.GetValue<string>(), l["response"]!["decisionId"]!.GetValue<string>()));
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task Replay_of_a_final_checks_its_link_and_the_officers_recorded_authority(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decision = await client.DecideOk(ApplicationJson.FromSample("secured-trading-company"));
+        var id = decision.GetProperty("decisionId").GetGuid();
+        var final = await Finals.OkAsync(client, TestKeys.HeadOffice, id, Finals.Approve(decision.GetProperty("limit").GetProperty("approvedAmount").GetDecimal()));
+        var finalId = final.GetProperty("finalDecisionId").GetGuid();
+        var later = await client.DecideOk(ApplicationJson.FromSample("young-firm"));
+
+        var auditor = app.CreateClient().WithKey(TestKeys.Auditor);
+        var engine = await Finals.ReplayAsync(auditor, id);
+        Assert.True(engine["identical"]!.GetValue<bool>(), engine["differences"]!.ToJsonString());
+        var replay = await Finals.ReplayAsync(auditor, finalId);
+        Assert.True(replay["identical"]!.GetValue<bool>(), replay["differences"]!.ToJsonString());
+        Assert.Equal("approve", replay["replayedOutcome"]!.GetValue<string>());
+
+        await app.Log.ExecuteAsync("UPDATE decisions SET response_json = REPLACE(response_json, '\"officerAuthorityLevel\":\"head-office\"', '\"officerAuthorityLevel\":\"branch-committee\"') WHERE kind = 'final'");
+        var belowAuthority = await Finals.ReplayAsync(auditor, finalId);
+        Assert.False(belowAuthority["identical"]!.GetValue<bool>());
+        Assert.Equal("refused", belowAuthority["replayedOutcome"]!.GetValue<string>());
+        var why = Finals.RefusedOnReplay(belowAuthority);
+        Assert.Contains("branch-committee", why);
+        Assert.Contains("head-office", why);
+
+        await app.Log.ExecuteAsync($"UPDATE decisions SET request_json = REPLACE(request_json, '{id}', '{later.GetProperty("decisionId").GetGuid()}') WHERE kind = 'final'");
+        var unlinked = await Finals.ReplayAsync(auditor, finalId);
+        Assert.Equal("refused", unlinked["replayedOutcome"]!.GetValue<string>());
+        Assert.Contains("link is broken", Finals.RefusedOnReplay(unlinked));
+    }
 }

@@ -17,6 +17,29 @@ namespace CreditDecision.Audit.Finals;
 public sealed class FinalDecisionChecks(
     DecisionResponse engine, string originator, IReadOnlyList<LogRecord> finals, ImmutableArray<string> levels, FinalDecisionPolicy policy)
 {
+    /// <summary>
+    /// Every check of a final decision, in order: the rules' policy, the request's fields, who may decide and whether
+    /// a final may be added, and the override policy; the final decision as logged when all pass. The same checks
+    /// record a final and replay one.
+    /// </summary>
+    /// <param name="finals">The final decisions already on the decision, in chain order.</param>
+    public static FinalDecisionResult Evaluate(
+        FinalDecisionRequest request, Officer officer, LogRecord decision, IReadOnlyList<LogRecord> finals, RulesetSnapshot snapshot, Guid id, DateTimeOffset decidedAt)
+    {
+        if (snapshot.Find(Stage.Authority) is not { Settings.FinalDecisions: { } policy } authority)
+        {
+            return FinalDecisionResult.Refused(new(FinalDecisionRefusal.AgainstPolicy, "The rules take no final decisions.",
+                "The authority ruleset has no Settings.FinalDecisions: the conditions and override reasons a credit officer may give.",
+                new Dictionary<string, object?>()));
+        }
+        var errors = Fields(request, policy);
+        if (errors.Count > 0) return FinalDecisionResult.Invalid(errors);
+        var check = new FinalDecisionChecks(EngineDecision(decision), decision.Caller, finals, authority.Settings.AuthorityLevels, policy);
+        if (check.Refusal(request, officer) is { } refusal) return FinalDecisionResult.Refused(refusal);
+        if (check.OverrideErrors(request) is { Count: > 0 } overrideErrors) return FinalDecisionResult.Invalid(overrideErrors);
+        return FinalDecisionResult.Of(check.Final(request, officer, id, decidedAt));
+    }
+
     /// <summary>The request's own fields: present where its outcome needs them, and codes the policy knows.</summary>
     public static Dictionary<string, string[]> Fields(FinalDecisionRequest request, FinalDecisionPolicy policy)
     {

@@ -43,40 +43,26 @@ public sealed class FinalDecisionRecorder(IDecisionLog log, DecisionLogWriter wr
         Guid decisionId, FinalDecisionRequest request, Officer officer, CallerContext caller, CancellationToken cancellationToken)
     {
         var snapshot = rules.Current ?? throw new RulesNotLoadedException(rules.Status);
-        var authority = snapshot.Find(Stage.Authority);
-        if (authority?.Settings.FinalDecisions is not { } policy)
-        {
-            return Refuse(FinalDecisionRefusal.AgainstPolicy, "The live rules take no final decisions.",
-                "The authority ruleset has no Settings.FinalDecisions: the conditions and override reasons a credit officer may give.");
-        }
-        var errors = FinalDecisionChecks.Fields(request, policy);
-        if (errors.Count > 0) return FinalDecisionResult.Invalid(errors);
-
         await _oneAtATime.WaitAsync(cancellationToken);
         try
         {
             if (await log.FindAsync(decisionId, cancellationToken) is not { Kind: RecordKinds.Decision } decision)
             {
-                return Refuse(FinalDecisionRefusal.NotFound, "No such decision.", $"The decision log holds no decision {decisionId}.");
+                return FinalDecisionResult.Refused(new(FinalDecisionRefusal.NotFound, "No such decision.",
+                    $"The decision log holds no decision {decisionId}.", new Dictionary<string, object?>()));
             }
-            var engine = FinalDecisionChecks.EngineDecision(decision);
             var finals = await log.FindBySubjectAsync(RecordKinds.Final, decisionId.ToString("D"), cancellationToken);
-            var check = new FinalDecisionChecks(engine, decision.Caller, finals, authority.Settings.AuthorityLevels, policy);
-            if (check.Refusal(request, officer) is { } refusal) return FinalDecisionResult.Refused(refusal);
-            if (check.OverrideErrors(request) is { Count: > 0 } overrideErrors) return FinalDecisionResult.Invalid(overrideErrors);
-
             var decidedAt = RecordTime.Now(clock);
-            var final = check.Final(request, officer, Guid.CreateVersion7(decidedAt), decidedAt);
-            var record = LogRecords.Final(request, final, decision, snapshot, caller);
-            await writer.AppendAsync(record, snapshot, portfolio: null, cancellationToken);
-            return FinalDecisionResult.Of(final);
+            var result = FinalDecisionChecks.Evaluate(request, officer, decision, finals, snapshot, Guid.CreateVersion7(decidedAt), decidedAt);
+            if (result.Recorded is { } final)
+            {
+                await writer.AppendAsync(LogRecords.Final(request, final, decision, snapshot, caller), snapshot, portfolio: null, cancellationToken);
+            }
+            return result;
         }
         finally
         {
             _oneAtATime.Release();
         }
     }
-
-    private static FinalDecisionResult Refuse(int status, string title, string detail) =>
-        FinalDecisionResult.Refused(new FinalDecisionRefusal(status, title, detail, new Dictionary<string, object?>()));
 }

@@ -67,7 +67,17 @@ public sealed record DecisionQuery(
     DateTimeOffset? To = null,
     int Page = 1,
     int PageSize = 50,
-    string? Kind = null);
+    string? Kind = null)
+{
+    /// <summary>Only engine decisions whose latest final decision matches; null: any record.</summary>
+    public FinalQuery? Final { get; init; }
+}
+
+/// <summary>What the latest final decision on a decision must be; null members mean any.</summary>
+/// <param name="Outcome">approve, decline or approve-with-conditions.</param>
+/// <param name="Overridden">Whether it overrides the engine.</param>
+/// <param name="Officer">The credit officer (key name) who recorded it.</param>
+public sealed record FinalQuery(string? Outcome, bool? Overridden, string? Officer);
 
 /// <summary>One page of decision summaries.</summary>
 public sealed record DecisionPage(int Page, int PageSize, bool HasMore, IReadOnlyList<DecisionSummary> Items);

@@ -152,6 +152,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         if (query.EnterpriseId is not null) where.Add(Filter(command, "enterprise_id", query.EnterpriseId));
         if (query.Outcome is not null) where.Add(Filter(command, "outcome", query.Outcome));
         if (query.Kind is not null) where.Add(Filter(command, "kind", query.Kind));
+        if (query.Final is { } final) where.Add(LatestFinalMatches(command, final));
         command.CommandText = $"SELECT {SummaryColumns} FROM decisions{Where(where)} ORDER BY position DESC LIMIT @limit OFFSET @offset";
         Add(command, "limit", query.PageSize + 1);
         Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
@@ -167,6 +168,25 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         var hasMore = items.Count > query.PageSize;
         if (hasMore) items.RemoveAt(items.Count - 1);
         return new DecisionPage(query.Page, query.PageSize, hasMore, items);
+    }
+
+    /// <summary>
+    /// The decision's latest final decision (a final on it that no later final follows) matches the query. Whether a
+    /// final overrides the engine is read from its response, where the contract's JSON writes it as <c>"overridden":true</c>.
+    /// </summary>
+    private static string LatestFinalMatches(DbCommand command, FinalQuery query)
+    {
+        List<string> conditions =
+        [
+            Filter(command, "f.kind", RecordKinds.Final),
+            "f.application_id = decisions.decision_id",
+            "f." + WithinChain,
+            $"NOT EXISTS (SELECT 1 FROM decisions g WHERE g.kind = f.kind AND g.application_id = f.application_id AND g.position > f.position AND g.{WithinChain})",
+        ];
+        if (query.Outcome is not null) conditions.Add(Filter(command, "f.outcome", query.Outcome));
+        if (query.Officer is not null) conditions.Add(Filter(command, "f.caller", query.Officer));
+        if (query.Overridden is { } overridden) conditions.Add($"f.response_json {(overridden ? "" : "NOT ")}LIKE '%\"overridden\":true%'");
+        return $"EXISTS (SELECT 1 FROM decisions f WHERE {string.Join(" AND ", conditions)})";
     }
 
     public async IAsyncEnumerable<LogRecord> ExportAsync(
