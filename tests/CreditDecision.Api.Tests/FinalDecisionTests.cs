@@ -375,3 +375,57 @@ public sealed class FinalDecisionReadingTests
         Assert.Contains("link is broken", Finals.RefusedOnReplay(unlinked));
     }
 }
+
+/// <summary>The referral queue: referred decisions no final decision has closed, oldest first.</summary>
+public sealed class ReferralQueueTests
+{
+    public static TheoryData<string> Stores => TestStores.All;
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task The_queue_lists_open_referrals_oldest_first_with_their_reasons_and_authority(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store);
+        using var client = app.CreateClient();
+        var decided = new Dictionary<string, JsonElement>();
+        foreach (var sample in new[] { "young-firm", "healthy-manufacturer", "secured-trading-company", "tax-arrears", "cold-chain-equipment-loan", "large-request" })
+        {
+            decided[sample] = await client.DecideOk(ApplicationJson.FromSample(sample));
+        }
+        string Id(string sample) => decided[sample].GetProperty("decisionId").GetString()!;
+        await Finals.OkAsync(client, TestKeys.BranchOfficer, Guid.Parse(Id("cold-chain-equipment-loan")), new { outcome = "decline" });
+
+        var officer = app.CreateClient().WithKey(TestKeys.BranchOfficer);
+        async Task<JsonArray> Queue(string query = "") => (await officer.GetFromJsonAsync<JsonObject>($"/referrals{query}"))!["items"]!.AsArray();
+
+        var open = await Queue();
+        Assert.Equal([Id("young-firm"), Id("secured-trading-company"), Id("large-request")], open.Select(i => i!["decisionId"]!.GetValue<string>()));
+        var young = open[0]!;
+        Assert.Equal("branch-officer", young["authorityLevel"]!.GetValue<string>());
+        Assert.Contains(young["reasons"]!.AsArray(), r => r!["code"]!.GetValue<string>() == "REF_SHORT_TRADING_HISTORY");
+        Assert.Equal(TestKeys.AllRoles.Name, young["originator"]!.GetValue<string>());
+        Assert.Equal(decided["young-firm"].GetProperty("limit").GetProperty("approvedAmount").GetDecimal(), young["approvedAmount"]!.GetValue<decimal>());
+
+        Assert.Equal([Id("secured-trading-company")], (await Queue("?authorityLevel=head-office")).Select(i => i!["decisionId"]!.GetValue<string>()));
+        Assert.Equal([Id("cold-chain-equipment-loan")], (await Queue("?status=finalised")).Select(i => i!["decisionId"]!.GetValue<string>()));
+        Assert.Empty(await Queue("?olderThan=P1D"));
+        Assert.Equal(3, (await Queue("?olderThan=PT0S")).Count);
+        var firstPage = (await officer.GetFromJsonAsync<JsonObject>("/referrals?pageSize=2"))!;
+        Assert.True(firstPage["hasMore"]!.GetValue<bool>());
+        Assert.Equal([Id("large-request")], (await Queue("?pageSize=2&page=2")).Select(i => i!["decisionId"]!.GetValue<string>()));
+
+        var referred = Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(*) FROM decisions WHERE kind = 'decision' AND outcome = 'refer'"), System.Globalization.CultureInfo.InvariantCulture);
+        var closed = Convert.ToInt64(await app.Log.ScalarAsync("SELECT COUNT(DISTINCT application_id) FROM decisions WHERE kind = 'final'"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(referred - closed, open.Count);
+
+        using var auditor = await app.CreateClient().WithKey(TestKeys.Auditor).GetAsync("/referrals");
+        Assert.Equal(HttpStatusCode.OK, auditor.StatusCode);
+        using var lender = await app.CreateClient().WithKey(TestKeys.Lender).GetAsync("/referrals");
+        Assert.Equal(HttpStatusCode.Forbidden, lender.StatusCode);
+        using var bad = await officer.GetAsync("/referrals?olderThan=3days&status=closed");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var errors = (await bad.ReadJson()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("olderThan", out _));
+        Assert.True(errors.TryGetProperty("status", out _));
+    }
+}

@@ -178,6 +178,8 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, final, 403, body: """{"outcome":"decline","overrideReason":"OVR_STRATEGIC_RELATIONSHIP"}""", key: officer);
         await Exchange(s, HttpMethod.Post, final, 200, body: """{"outcome":"decline","overrideReason":"OVR_CREDIT_CONCERN","note":"Site visit"}""", key: officer);
         await Exchange(s, HttpMethod.Post, final, 409, body: """{"outcome":"decline","overrideReason":"OVR_CREDIT_CONCERN"}""", key: officer);
+        await Exchange(s, HttpMethod.Get, "/referrals?olderThan=PT0S&authorityLevel=branch-officer", 200, key: officer);
+        await Exchange(s, HttpMethod.Get, "/referrals?olderThan=3days", 400, key: officer);
         await Refused(s, HttpMethod.Post, final, """{"outcome":"maybe"}""", "outcome", key: officer);
         await Refused(s, HttpMethod.Post, final, "hello", "415", contentType: "text/plain", key: officer, status: 415);
 

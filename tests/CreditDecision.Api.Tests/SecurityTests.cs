@@ -35,6 +35,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "POST", $"/decisions/{AnyDecision}/replay", "auditor" },
         { "GET", "/audit/verify", "auditor" },
         { "POST", $"/decisions/{AnyDecision}/final", "credit-officer" },
+        { "GET", "/referrals", "credit-officer auditor" },
         { "GET", "/metrics", "operator" },
     };
 

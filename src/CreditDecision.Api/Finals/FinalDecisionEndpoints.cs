@@ -1,8 +1,10 @@
 using System.Security.Claims;
+using CreditDecision.Api.Audit;
 using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Finals;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -35,7 +37,59 @@ public static class FinalDecisionEndpoints
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+
+        routes.MapGroup("/referrals").WithTags("Final decisions").RequireRole(Roles.CreditOfficer, Roles.Auditor)
+            .MapGet("/", Referrals)
+            .WithName("ListReferrals")
+            .WithSummary("The referral queue: decisions referred to a credit officer, oldest first")
+            .WithDescription(
+                "status=open (the default) lists the decisions the engine referred that no final decision has closed yet; status=finalised those " +
+                "one has. olderThan (an ISO 8601 duration, e.g. P3D) keeps those decided at least that long ago; authorityLevel those that need that " +
+                "approval level. Each item gives the reasons, the authority level, the grade and the amounts.")
+            .ProducesValidationProblem();
     }
+
+    public static async Task<Results<Ok<ReferralPage>, ValidationProblem>> Referrals(
+        IDecisionLog log,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        string status = ReferralStatus.Open,
+        string? olderThan = null,
+        string? authorityLevel = null,
+        int page = 1,
+        int pageSize = 50)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (status is not (ReferralStatus.Open or ReferralStatus.Finalised)) errors["status"] = [$"must be {ReferralStatus.Open} or {ReferralStatus.Finalised}"];
+        var age = Duration(olderThan, errors);
+        if (authorityLevel is not null && !AuthorityLevels.Officers.Contains(authorityLevel)) errors["authorityLevel"] = [$"must be one of {string.Join(", ", AuthorityLevels.Officers)}"];
+        if (page < 1) errors["page"] = ["must be 1 or more"];
+        if (pageSize is < 1 or > AuditEndpoints.MaxPageSize) errors["pageSize"] = [$"must be between 1 and {AuditEndpoints.MaxPageSize}"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+
+        var query = new ReferralQuery(status == ReferralStatus.Finalised, olderThan is null ? null : clock.GetUtcNow() - age, authorityLevel, page, pageSize);
+        var records = await log.ReferralsAsync(query, cancellationToken);
+        var items = records.Take(pageSize).Select(Referral.From).ToList();
+        return TypedResults.Ok(new ReferralPage(status, page, pageSize, records.Count > pageSize, items));
+    }
+
+    /// <summary>An ISO 8601 duration such as <c>P3D</c> or <c>PT12H</c>; none is zero.</summary>
+    private static TimeSpan Duration(string? text, Dictionary<string, string[]> errors)
+    {
+        if (text is null) return TimeSpan.Zero;
+        try
+        {
+            var duration = System.Xml.XmlConvert.ToTimeSpan(text);
+            if (duration >= TimeSpan.Zero && duration <= MaxAge) return duration;
+        }
+        catch (FormatException)
+        {
+        }
+        errors["olderThan"] = ["must be an ISO 8601 duration from PT0S to P3650D, e.g. P3D or PT12H"];
+        return TimeSpan.Zero;
+    }
+
+    private static readonly TimeSpan MaxAge = TimeSpan.FromDays(3650);
 
     public static async Task<Results<Ok<FinalDecision>, ValidationProblem, ProblemHttpResult>> Record(
         Guid decisionId, FinalDecisionRequest request, FinalDecisionRecorder recorder, HttpContext http, CancellationToken cancellationToken)

@@ -27,6 +27,9 @@ public interface IDecisionLog : IAsyncDisposable
     /// <summary>The records of a kind about one subject, in chain order: e.g. the final decisions on a decision (subject: its id).</summary>
     Task<IReadOnlyList<LogRecord>> FindBySubjectAsync(string kind, string subject, CancellationToken cancellationToken);
 
+    /// <summary>Engine decisions that referred the application, with or without a final decision, oldest first (one more than the page, to tell if more follow).</summary>
+    Task<IReadOnlyList<LogRecord>> ReferralsAsync(ReferralQuery query, CancellationToken cancellationToken);
+
     /// <summary>Decisions matching the query, newest first.</summary>
     Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken);
 
@@ -95,3 +98,9 @@ public sealed record DecisionSummary(
     string Caller,
     string SnapshotId,
     [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final)] string Kind);
+
+/// <summary>Filters for <see cref="IDecisionLog.ReferralsAsync"/>.</summary>
+/// <param name="Finalised">False: referrals no final decision has closed (the queue); true: those a final decision closed.</param>
+/// <param name="DecidedBefore">Only referrals decided before this instant; null: any.</param>
+/// <param name="AuthorityLevel">Only referrals that need this approval level; null: any.</param>
+public sealed record ReferralQuery(bool Finalised, DateTimeOffset? DecidedBefore, string? AuthorityLevel, int Page, int PageSize);

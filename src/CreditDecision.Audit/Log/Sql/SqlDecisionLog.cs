@@ -142,6 +142,29 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         return records;
     }
 
+    public async Task<IReadOnlyList<LogRecord>> ReferralsAsync(ReferralQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, from: null, query.DecidedBefore);
+        where.Add(WithinChain);
+        where.Add(Filter(command, "kind", RecordKinds.Decision));
+        where.Add(Filter(command, "outcome", "refer"));
+        where.Add($"{(query.Finalised ? "" : "NOT ")}EXISTS (SELECT 1 FROM decisions f WHERE f.kind = '{RecordKinds.Final}' AND f.application_id = decisions.decision_id AND f.{WithinChain})");
+        if (query.AuthorityLevel is { } level)
+        {
+            // The level is in the response only; the contract's JSON writes it as "authorityLevel":"<level>".
+            Add(command, "level", $"%\"authorityLevel\":\"{level}\"%");
+            where.Add("response_json LIKE @level");
+        }
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position LIMIT @limit OFFSET @offset";
+        Add(command, "limit", query.PageSize + 1);
+        Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
+        var records = new List<LogRecord>();
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) records.Add(record);
+        return records;
+    }
+
     public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
