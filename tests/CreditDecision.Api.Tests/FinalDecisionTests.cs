@@ -429,3 +429,75 @@ public sealed class ReferralQueueTests
         Assert.True(errors.TryGetProperty("status", out _));
     }
 }
+
+/// <summary>The override report, its counts checked against the finals the test itself recorded.</summary>
+public sealed class OverrideReportTests
+{
+    public static TheoryData<string> Stores => TestStores.All;
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task The_report_counts_the_latest_finals_by_reason_grade_level_and_officer_and_lists_knock_out_approvals_and_old_referrals(string store)
+    {
+        Requires.Store(store);
+        using var app = new CreditDecisionApplication(RepoPaths.Rules, store) { Settings = new Dictionary<string, string> { ["FinalDecisions:OpenReferralDays"] = "3" } };
+        using var client = app.CreateClient();
+        var decided = new Dictionary<string, JsonElement>();
+        foreach (var sample in new[] { "young-firm", "tax-arrears", "healthy-manufacturer", "large-request", "cold-chain-equipment-loan", "secured-trading-company" })
+        {
+            decided[sample] = await client.DecideOk(ApplicationJson.FromSample(sample));
+        }
+        Guid Id(string sample) => decided[sample].GetProperty("decisionId").GetGuid();
+        decimal Limit(string sample) => decided[sample].GetProperty("limit").GetProperty("approvedAmount").GetDecimal();
+
+        var latest = new Dictionary<string, JsonElement>
+        {
+            ["young-firm"] = await Finals.OkAsync(client, TestKeys.BranchOfficer, Id("young-firm"), Finals.Approve(Limit("young-firm"))),
+            ["tax-arrears"] = await Finals.OkAsync(client, TestKeys.BranchCommittee, Id("tax-arrears"), Finals.Approve(200_000m, "OVR_VERIFIED_NEW_INFORMATION")),
+            ["healthy-manufacturer"] = await Finals.OkAsync(client, TestKeys.BranchOfficer, Id("healthy-manufacturer"), new { outcome = "decline", overrideReason = "OVR_CREDIT_CONCERN" }),
+        };
+        var superseded = await Finals.OkAsync(client, TestKeys.HeadOffice, Id("large-request"), Finals.Approve(Limit("large-request")));
+        latest["large-request"] = await Finals.OkAsync(client, TestKeys.HeadOffice, Id("large-request"), new
+        {
+            outcome = "approve", approvedAmount = decided["large-request"].GetProperty("limit").GetProperty("requestedAmount").GetDecimal(), annualRate = 0.05m,
+            overrideReason = "OVR_ADDITIONAL_SECURITY", supersedes = superseded.GetProperty("finalDecisionId").GetGuid(), correctionReason = "A mortgage on the warehouse is now offered.",
+        });
+        await app.Log.ExecuteAsync($"UPDATE decisions SET decided_at_ms = decided_at_ms - {10L * 86_400_000} WHERE decision_id = '{Id("cold-chain-equipment-loan")}'");
+
+        var report = (await app.CreateClient().WithKey(TestKeys.PolicyTeam).GetFromJsonAsync<JsonObject>("/reports/overrides"))!;
+        var overridden = latest.Where(f => f.Value.GetProperty("overridden").GetBoolean()).ToList();
+        Assert.Equal(latest.Count, report["finals"]!.GetValue<long>());
+        Assert.Equal(overridden.Count, report["overrides"]!.GetValue<long>());
+        Assert.Equal(decimal.Round((decimal)overridden.Count / latest.Count, 4), report["overrideRate"]!.GetValue<decimal>());
+
+        void AssertGroups(string name, Func<KeyValuePair<string, JsonElement>, string> key)
+        {
+            var expected = latest.GroupBy(key).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => (g.Key, (long)g.Count(), (long)g.Count(f => f.Value.GetProperty("overridden").GetBoolean()))).ToList();
+            var actual = report[name]!.AsArray().Select(g => (g!["key"]!.GetValue<string>(), g["finals"]!.GetValue<long>(), g["overrides"]!.GetValue<long>())).ToList();
+            Assert.Equal(expected, actual);
+        }
+        AssertGroups("byGrade", f => decided[f.Key].GetProperty("rating").GetProperty("grade").GetString()!);
+        AssertGroups("byAuthorityLevel", f => f.Value.GetProperty("requiredAuthorityLevel").GetString()!);
+        AssertGroups("byOfficer", f => f.Value.GetProperty("officer").GetString()!);
+        Assert.Equal(
+            overridden.GroupBy(f => f.Value.GetProperty("overrideReason").GetString()!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, (long)g.Count())),
+            report["byReason"]!.AsArray().Select(g => (g!["key"]!.GetValue<string>(), g["overrides"]!.GetValue<long>())));
+
+        var knockOut = Assert.Single(report["knockOutApprovals"]!.AsArray())!;
+        Assert.Equal(latest["tax-arrears"].GetProperty("finalDecisionId").GetString(), knockOut["finalDecisionId"]!.GetValue<string>());
+        Assert.Equal(3, report["openReferralDays"]!.GetValue<int>());
+        Assert.Equal(1, report["openReferralCount"]!.GetValue<long>());
+        Assert.Equal(Id("cold-chain-equipment-loan").ToString(), Assert.Single(report["openReferrals"]!.AsArray())!["decisionId"]!.GetValue<string>());
+
+        var auditor = app.CreateClient().WithKey(TestKeys.Auditor);
+        using var html = await auditor.GetAsync("/reports/overrides?format=html");
+        Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+        var page = await html.Content.ReadAsStringAsync();
+        Assert.Contains("<svg", page);
+        Assert.Contains("OVR_VERIFIED_NEW_INFORMATION", page);
+        var none = (await auditor.GetFromJsonAsync<JsonObject>("/reports/overrides?from=2000-01-01&to=2000-01-02"))!;
+        Assert.Equal(0, none["finals"]!.GetValue<long>());
+        using var officer = await app.CreateClient().WithKey(TestKeys.BranchOfficer).GetAsync("/reports/overrides");
+        Assert.Equal(HttpStatusCode.Forbidden, officer.StatusCode);
+    }
+}

@@ -180,6 +180,9 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, final, 409, body: """{"outcome":"decline","overrideReason":"OVR_CREDIT_CONCERN"}""", key: officer);
         await Exchange(s, HttpMethod.Get, "/referrals?olderThan=PT0S&authorityLevel=branch-officer", 200, key: officer);
         await Exchange(s, HttpMethod.Get, "/referrals?olderThan=3days", 400, key: officer);
+        await Exchange(s, HttpMethod.Get, "/reports/overrides", 200);
+        await Exchange(s, HttpMethod.Get, "/reports/overrides?format=html", 200);
+        await Exchange(s, HttpMethod.Get, "/reports/overrides?format=pdf", 400);
         await Refused(s, HttpMethod.Post, final, """{"outcome":"maybe"}""", "outcome", key: officer);
         await Refused(s, HttpMethod.Post, final, "hello", "415", contentType: "text/plain", key: officer, status: 415);
 

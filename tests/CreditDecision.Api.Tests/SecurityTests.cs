@@ -36,6 +36,7 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "GET", "/audit/verify", "auditor" },
         { "POST", $"/decisions/{AnyDecision}/final", "credit-officer" },
         { "GET", "/referrals", "credit-officer auditor" },
+        { "GET", "/reports/overrides", "auditor policy" },
         { "GET", "/metrics", "operator" },
     };
 

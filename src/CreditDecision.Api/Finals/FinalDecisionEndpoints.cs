@@ -13,8 +13,11 @@ namespace CreditDecision.Api.Finals;
 /// <summary>Credit officers' final decisions on engine decisions.</summary>
 public static class FinalDecisionEndpoints
 {
-    public static void AddFinalDecisions(this WebApplicationBuilder builder) =>
+    public static void AddFinalDecisions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<FinalDecisionOptions>().BindConfiguration(FinalDecisionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FinalDecisionRecorder>();
+    }
 
     public static void MapFinalDecisions(this IEndpointRouteBuilder routes)
     {
@@ -47,6 +50,31 @@ public static class FinalDecisionEndpoints
                 "one has. olderThan (an ISO 8601 duration, e.g. P3D) keeps those decided at least that long ago; authorityLevel those that need that " +
                 "approval level. Each item gives the reasons, the authority level, the grade and the amounts.")
             .ProducesValidationProblem();
+
+        routes.MapGroup("/reports").WithTags("Final decisions").RequireRole(Roles.Auditor, Roles.Policy)
+            .MapGet("/overrides", Overrides)
+            .WithName("OverrideReport")
+            .WithSummary("How often credit officers overrode the engine, and the referrals left open")
+            .WithDescription(
+                "Over the final decisions recorded in [from, to) that no later final superseded: counts and rates of overrides by override reason, " +
+                "grade, authority level and officer; every approval over a knock-out; and the referrals open longer than FinalDecisions:OpenReferralDays. " +
+                "With ?format=html a self-contained HTML page with charts.")
+            .WithMetadata(new HtmlAlternative())
+            .RequireRateLimiting(RateLimits.LogScan)
+            .ProducesValidationProblem();
+    }
+
+    public static async Task<Results<Ok<OverrideReport>, ContentHttpResult, ValidationProblem>> Overrides(
+        IDecisionLog log, TimeProvider clock, Microsoft.Extensions.Options.IOptions<FinalDecisionOptions> options, CancellationToken cancellationToken,
+        string? from = null, string? to = null, string? format = null)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        if (format is not (null or "json" or "html")) errors["format"] = ["must be json or html"];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
+
+        var report = await OverrideReporter.ReportAsync(log, start, end, options.Value.OpenReferralDays, clock.GetUtcNow(), cancellationToken);
+        return format == "html" ? TypedResults.Text(OverrideReportHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
 
     public static async Task<Results<Ok<ReferralPage>, ValidationProblem>> Referrals(

@@ -10,6 +10,16 @@ namespace CreditDecision.Audit.Backtests;
 /// </summary>
 public static class BacktestHtml
 {
+    /// <summary>The reports' one stylesheet, inline so that a page needs no other file.</summary>
+    internal const string Stylesheet = """
+          body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; }
+          h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+          table { border-collapse: collapse; margin: .5rem 0; } th, td { border: 1px solid #c9d1da; padding: .3rem .6rem; text-align: right; }
+          th:first-child, td:first-child { text-align: left; } caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
+          .legend span { display: inline-block; width: .9rem; height: .9rem; vertical-align: middle; margin: 0 .3rem 0 1rem; }
+          figure { margin: 1rem 0; } figcaption { font-weight: 600; }
+        """;
+
     private const string RecordedColour = "#5b6b7f";
     private const string CandidateColour = "#c2571a";
 
@@ -28,12 +38,7 @@ public static class BacktestHtml
             <meta charset="utf-8">
             <title>{{subject}} {{Text(Short(report.CandidateSnapshotId))}}</title>
             <style>
-              body { font: 15px/1.45 system-ui, sans-serif; color: #1d232b; margin: 2rem auto; max-width: 64rem; padding: 0 1rem; }
-              h1 { font-size: 1.5rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
-              table { border-collapse: collapse; margin: .5rem 0; } th, td { border: 1px solid #c9d1da; padding: .3rem .6rem; text-align: right; }
-              th:first-child, td:first-child { text-align: left; } caption { text-align: left; font-weight: 600; padding-bottom: .3rem; }
-              .legend span { display: inline-block; width: .9rem; height: .9rem; vertical-align: middle; margin: 0 .3rem 0 1rem; }
-              figure { margin: 1rem 0; } figcaption { font-weight: 600; }
+            {{Stylesheet}}
             </style>
             </head>
             <body>
@@ -129,10 +134,10 @@ public static class BacktestHtml
         }
     }
 
-    private static string Figure(string id, string caption, string svg) =>
+    internal static string Figure(string id, string caption, string svg) =>
         $"""<figure id="{id}" role="img" aria-label="{Text(caption)}"><figcaption>{Text(caption)}</figcaption>{svg}</figure>""";
 
-    private static string Table(string caption, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
+    internal static string Table(string caption, IReadOnlyList<string> headers, IEnumerable<string[]> rows)
     {
         var table = new StringBuilder($"<table><caption>{Text(caption)}</caption><thead><tr>");
         foreach (var header in headers) table.Append($"<th scope=\"col\">{Text(header)}</th>");
@@ -151,11 +156,11 @@ public static class BacktestHtml
 
     private static string Short(string snapshotId) => snapshotId.Length > 12 ? snapshotId[..12] : snapshotId;
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    internal static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     private static string Money(decimal value) => "CNY " + value.ToString("N0", CultureInfo.InvariantCulture);
 
-    private static string Percent(decimal value) => (value * 100m).ToString("0.00", CultureInfo.InvariantCulture) + " %";
+    internal static string Percent(decimal value) => (value * 100m).ToString("0.00", CultureInfo.InvariantCulture) + " %";
 
-    private static string Text(string value) => WebUtility.HtmlEncode(value);
+    internal static string Text(string value) => WebUtility.HtmlEncode(value);
 }
