@@ -27,6 +27,8 @@ public sealed partial class PrismContractTests : IDisposable
         ["POST /decide 413 application/problem+json"] =
             "Prism parses and re-serializes a JSON body before forwarding it, and no application the schema accepts is 256 KB as JSON " +
             "(DecideValidationTests sends one over Kestrel, and its 413 problem is checked against the document there)",
+        ["POST /decisions/{decisionId}/final 413 application/problem+json"] =
+            "the document bounds every member of a final decision (texts, up to 20 conditions), so no body it accepts reaches the 16 KB limit",
         ["POST /monitor 413 application/problem+json"] =
             "the document caps a JSON array at 1,000 loans (maxItems, refused by Prism below), far under the 4 MB limit that sends the 413",
     };
@@ -167,6 +169,23 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, $"/decisions/{Guid.NewGuid()}/replay", 404);
         await Exchange(s, HttpMethod.Get, "/audit/verify", 200);
 
+        var officer = TestKeys.BranchOfficer;
+        var final = $"/decisions/{decisionId}/final";
+        await Exchange(s, HttpMethod.Post, final, 400, body: """{"outcome":"approve"}""", key: officer);
+        await Exchange(s, HttpMethod.Post, $"/decisions/{Guid.NewGuid()}/final", 404, body: """{"outcome":"decline"}""", key: officer);
+        await Exchange(s, HttpMethod.Post, final, 422,
+            body: """{"outcome":"approve","approvedAmount":9000000,"annualRate":0.05,"overrideReason":"OVR_CREDIT_CONCERN"}""", key: officer);
+        await Exchange(s, HttpMethod.Post, final, 403, body: """{"outcome":"decline","overrideReason":"OVR_STRATEGIC_RELATIONSHIP"}""", key: officer);
+        await Exchange(s, HttpMethod.Post, final, 200, body: """{"outcome":"decline","overrideReason":"OVR_CREDIT_CONCERN","note":"Site visit"}""", key: officer);
+        await Exchange(s, HttpMethod.Post, final, 409, body: """{"outcome":"decline","overrideReason":"OVR_CREDIT_CONCERN"}""", key: officer);
+        await Exchange(s, HttpMethod.Get, "/referrals?olderThan=PT0S&authorityLevel=branch-officer", 200, key: officer);
+        await Exchange(s, HttpMethod.Get, "/referrals?olderThan=3days", 400, key: officer);
+        await Exchange(s, HttpMethod.Get, "/reports/overrides", 200);
+        await Exchange(s, HttpMethod.Get, "/reports/overrides?format=html", 200);
+        await Exchange(s, HttpMethod.Get, "/reports/overrides?format=pdf", 400);
+        await Refused(s, HttpMethod.Post, final, """{"outcome":"maybe"}""", "outcome", key: officer);
+        await Refused(s, HttpMethod.Post, final, "hello", "415", contentType: "text/plain", key: officer, status: 415);
+
         // Backtests
         await Exchange(s, HttpMethod.Post, "/backtests", 200, body: JsonSerializer.Serialize(new { snapshotId, pageSize = 5 }));
         await Exchange(s, HttpMethod.Post, "/backtests?format=html", 200, body: JsonSerializer.Serialize(new { snapshotId }));
@@ -222,6 +241,7 @@ public sealed partial class PrismContractTests : IDisposable
                 "POST" when template == "/backtests" => JsonSerializer.Serialize(new { snapshotId }),
                 "POST" when template == "/portfolio/stress" => stress,
                 "POST" when template == "/challenger/promote" => JsonSerializer.Serialize(new { snapshotId = reviewed }),
+                "POST" when template == "/decisions/{decisionId}/final" => FinalBody,
                 _ => null,
             };
             var httpMethod = new HttpMethod(method);
@@ -261,8 +281,11 @@ public sealed partial class PrismContractTests : IDisposable
         "/portfolio" => File.ReadAllText(RepoPaths.PortfolioFile),
         "/backtests" => JsonSerializer.Serialize(new { snapshotId = "0000" }),
         "/portfolio/stress" => JsonSerializer.Serialize(new { scenario = "property-downturn" }),
+        "/decisions/{decisionId}/final" => FinalBody,
         _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
     };
+
+    private const string FinalBody = """{"outcome":"decline"}""";
 
     /// <summary>The outcomes only a service without valid rules gives.</summary>
     private async Task DriveWithoutValidRulesAsync(Through s)
@@ -272,6 +295,7 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, "/monitor", 503, body: book, contentType: "application/x-ndjson");
         await Exchange(s, HttpMethod.Post, "/portfolio/stress", 503, body: JsonSerializer.Serialize(new { scenario = "property-downturn" }));
         await Exchange(s, HttpMethod.Get, "/rulesets", 503);
+        await Exchange(s, HttpMethod.Post, $"/decisions/{Guid.NewGuid()}/final", 503, body: FinalBody, key: TestKeys.BranchOfficer);
         await Exchange(s, HttpMethod.Get, "/health", 503);
         await Exchange(s, HttpMethod.Get, "/health/ready", 503);
     }

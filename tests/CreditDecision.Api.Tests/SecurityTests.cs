@@ -34,6 +34,9 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
         { "GET", $"/decisions/{AnyDecision}", "auditor" },
         { "POST", $"/decisions/{AnyDecision}/replay", "auditor" },
         { "GET", "/audit/verify", "auditor" },
+        { "POST", $"/decisions/{AnyDecision}/final", "credit-officer" },
+        { "GET", "/referrals", "credit-officer auditor" },
+        { "GET", "/reports/overrides", "auditor policy" },
         { "GET", "/metrics", "operator" },
     };
 
@@ -156,6 +159,9 @@ public class SecurityTests(SharedApplication shared) : IClassFixture<SharedAppli
     [InlineData("Auth:ApiKeys:weak:Key", "short", "Key must be 16")]
     [InlineData("Auth:ApiKeys:weak:KeyHash", "abc", "KeyHash must be 64 hexadecimal")]
     [InlineData("Auth:ApiKeys:weak:Roles:0", "admin", "'admin' is not a role")]
+    [InlineData("Auth:ApiKeys:weak:Roles:0", "credit-officer", "AuthorityLevel is required for a credit-officer key")]
+    [InlineData("Auth:ApiKeys:branch-officer-li:AuthorityLevel", "teller", "'teller' is not an authority level")]
+    [InlineData("Auth:ApiKeys:lender:AuthorityLevel", "head-office", "AuthorityLevel is given only for a credit-officer key")]
     public void The_service_does_not_start_with_an_unusable_key(string setting, string value, string message)
     {
         using var app = new CreditDecisionApplication();

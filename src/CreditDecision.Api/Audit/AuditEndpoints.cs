@@ -12,8 +12,8 @@ namespace CreditDecision.Api.Audit;
 public static class AuditEndpoints
 {
     public const int MaxPageSize = 200;
-    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red"];
-    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion];
+    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red", FinalOutcomes.ApproveWithConditions];
+    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final];
 
     public static void MapAudit(this IEndpointRouteBuilder routes)
     {
@@ -22,7 +22,7 @@ public static class AuditEndpoints
         decisions.MapGet("/", Search)
             .WithName("SearchDecisions")
             .WithSummary("Logged decisions, newest first")
-            .WithDescription("Filters combine; from/to bound the decision time (ISO 8601, UTC when no offset is given; to is exclusive). kind=monitoring lists loan reviews (applicationId is then the loan id and outcome the warning level).")
+            .WithDescription("Filters combine; from/to bound the decision time (ISO 8601, UTC when no offset is given; to is exclusive). kind=monitoring lists loan reviews (applicationId is then the loan id and outcome the warning level); kind=final lists credit officers' final decisions (applicationId is then the id of the decision each finalises). finalOutcome, overridden and officer list the engine decisions whose latest final decision has that outcome, overrides the engine or not, and was recorded by that officer.")
             .ProducesValidationProblem();
 
         decisions.MapGet("/export", Export)
@@ -54,10 +54,14 @@ public static class AuditEndpoints
     }
 
     public static async Task<Results<Ok<StoredDecision>, ProblemHttpResult>> Find(
-        Guid decisionId, IDecisionLog log, CancellationToken cancellationToken) =>
-        await log.FindAsync(decisionId, cancellationToken) is { } record
-            ? TypedResults.Ok(StoredDecision.From(record))
-            : NotFound(decisionId);
+        Guid decisionId, IDecisionLog log, CancellationToken cancellationToken)
+    {
+        if (await log.FindAsync(decisionId, cancellationToken) is not { } record) return NotFound(decisionId);
+        var finals = record.Kind == RecordKinds.Decision
+            ? await log.FindBySubjectAsync(RecordKinds.Final, decisionId.ToString("D"), cancellationToken)
+            : null;
+        return TypedResults.Ok(StoredDecision.From(record, finals));
+    }
 
     public static async Task<Results<Ok<DecisionPage>, ValidationProblem>> Search(
         IDecisionLog log,
@@ -68,19 +72,27 @@ public static class AuditEndpoints
         string? from = null,
         string? to = null,
         string? kind = null,
+        string? finalOutcome = null,
+        bool? overridden = null,
+        string? officer = null,
         int page = 1,
         int pageSize = 50)
     {
         var errors = new Dictionary<string, string[]>();
         var period = Period.Parse(from, to, errors);
         if (outcome is not null && !Outcomes.Contains(outcome)) errors["outcome"] = [$"must be one of {string.Join(", ", Outcomes)}"];
+        if (finalOutcome is not null && !FinalOutcomes.All.Contains(finalOutcome)) errors["finalOutcome"] = [$"must be one of {string.Join(", ", FinalOutcomes.All)}"];
         if (kind is not null && !Kinds.Contains(kind)) errors["kind"] = [$"must be one of {string.Join(", ", Kinds)}"];
         if (page < 1) errors["page"] = ["must be 1 or more"];
         if (pageSize is < 1 or > MaxPageSize) errors["pageSize"] = [$"must be between 1 and {MaxPageSize}"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
         return TypedResults.Ok(await log.SearchAsync(
-            new DecisionQuery(applicationId, enterpriseId, outcome, period.From, period.To, page, pageSize, kind), cancellationToken));
+            new DecisionQuery(applicationId, enterpriseId, outcome, period.From, period.To, page, pageSize, kind)
+            {
+                Final = finalOutcome is null && overridden is null && officer is null ? null : new FinalQuery(finalOutcome, overridden, officer),
+            },
+            cancellationToken));
     }
 
     public static Results<PushStreamHttpResult, ValidationProblem> Export(IDecisionLog log, string? from = null, string? to = null)

@@ -15,6 +15,7 @@ public static class OpenApiExtensions
             options.CreateSchemaReferenceId = ContractSchemas.ReferenceId;
             options.AddSchemaTransformer(ContractSchemas.Apply);
             options.AddOperationTransformer(ResponseDocumentation.Apply);
+            options.AddOperationTransformer(Finals.FinalDecisionDocumentation.Apply);
             options.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IEndpointNameMetadata>().Any(m => m.EndpointName == "Decide")

@@ -20,6 +20,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (key is null) return Task.FromResult(AuthenticateResult.Fail($"The {HeaderName} header does not hold a valid key."));
 
         var claims = key.Roles.Select(role => new Claim(ClaimTypes.Role, role)).Prepend(new Claim(ClaimTypes.Name, key.Name));
+        if (key.AuthorityLevel is { } level) claims = claims.Append(new Claim(AuthorityLevels.ClaimType, level));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

@@ -20,4 +20,16 @@ public sealed class ApiKeyEntry
     public string? Key { get; set; }
 
     public string[] Roles { get; set; } = [];
+
+    /// <summary>For a credit-officer key: its approval authority, one of <see cref="AuthorityLevels.Officers"/>.</summary>
+    public string? AuthorityLevel { get; set; }
+}
+
+/// <summary>The approval levels a credit officer's key may carry, lowest first (the levels of the authority ruleset above automatic).</summary>
+public static class AuthorityLevels
+{
+    public static readonly IReadOnlyList<string> Officers = ["branch-officer", "branch-committee", "head-office"];
+
+    /// <summary>The claim that carries a key's authority level.</summary>
+    public const string ClaimType = "authority-level";
 }

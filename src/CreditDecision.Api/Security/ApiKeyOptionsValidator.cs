@@ -37,5 +37,15 @@ public sealed class ApiKeyOptionsValidator : IValidateOptions<ApiKeyOptions>
         {
             yield return $"{at}:Roles: '{role}' is not a role; use {string.Join(", ", Roles.All)}.";
         }
+        var officer = key.Roles.Contains(Security.Roles.CreditOfficer);
+        if (officer && key.AuthorityLevel is null)
+        {
+            yield return $"{at}:AuthorityLevel is required for a {Security.Roles.CreditOfficer} key: one of {string.Join(", ", AuthorityLevels.Officers)}.";
+        }
+        if (key.AuthorityLevel is { } level && !AuthorityLevels.Officers.Contains(level))
+        {
+            yield return $"{at}:AuthorityLevel: '{level}' is not an authority level; use {string.Join(", ", AuthorityLevels.Officers)}.";
+        }
+        if (!officer && key.AuthorityLevel is not null) yield return $"{at}:AuthorityLevel is given only for a {Security.Roles.CreditOfficer} key.";
     }
 }

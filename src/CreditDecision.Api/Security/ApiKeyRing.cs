@@ -11,10 +11,10 @@ public sealed class ApiKeyRing(IOptions<ApiKeyOptions> options)
     public const int MaxKeyLength = 512;
 
     private readonly IReadOnlyList<NamedKey> _keys = options.Value.ApiKeys
-        .Select(entry => new NamedKey(entry.Key, HashOf(entry.Value), entry.Value.Roles))
+        .Select(entry => new NamedKey(entry.Key, HashOf(entry.Value), entry.Value.Roles, entry.Value.AuthorityLevel))
         .ToList();
 
-    public sealed record NamedKey(string Name, byte[] Hash, IReadOnlyList<string> Roles);
+    public sealed record NamedKey(string Name, byte[] Hash, IReadOnlyList<string> Roles, string? AuthorityLevel = null);
 
     /// <summary>
     /// The key whose hash equals the presented key's, or null. Every configured hash is compared, each in constant

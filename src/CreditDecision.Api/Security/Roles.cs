@@ -15,5 +15,11 @@ public static class Roles
     /// <summary>Those who run the service: GET /metrics (unless Metrics:RequireKey is false) and the details of /health.</summary>
     public const string Operator = "operator";
 
-    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator];
+    /// <summary>
+    /// Credit officers: final decisions on referred (and other) decisions and the referral queue, within the authority
+    /// level their key carries (Auth:ApiKeys:{name}:AuthorityLevel).
+    /// </summary>
+    public const string CreditOfficer = "credit-officer";
+
+    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator, CreditOfficer];
 }

@@ -24,6 +24,12 @@ public interface IDecisionLog : IAsyncDisposable
     /// <summary>The record a caller stored under an idempotency key; keys are the caller's own, so another caller's is never found.</summary>
     Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken);
 
+    /// <summary>The records of a kind about one subject, in chain order: e.g. the final decisions on a decision (subject: its id).</summary>
+    Task<IReadOnlyList<LogRecord>> FindBySubjectAsync(string kind, string subject, CancellationToken cancellationToken);
+
+    /// <summary>Engine decisions that referred the application, with or without a final decision, oldest first (one more than the page, to tell if more follow).</summary>
+    Task<IReadOnlyList<LogRecord>> ReferralsAsync(ReferralQuery query, CancellationToken cancellationToken);
+
     /// <summary>Decisions matching the query, newest first.</summary>
     Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken);
 
@@ -73,7 +79,17 @@ public sealed record DecisionQuery(
     DateTimeOffset? To = null,
     int Page = 1,
     int PageSize = 50,
-    string? Kind = null);
+    string? Kind = null)
+{
+    /// <summary>Only engine decisions whose latest final decision matches; null: any record.</summary>
+    public FinalQuery? Final { get; init; }
+}
+
+/// <summary>What the latest final decision on a decision must be; null members mean any.</summary>
+/// <param name="Outcome">approve, decline or approve-with-conditions.</param>
+/// <param name="Overridden">Whether it overrides the engine.</param>
+/// <param name="Officer">The credit officer (key name) who recorded it.</param>
+public sealed record FinalQuery(string? Outcome, bool? Overridden, string? Officer);
 
 /// <summary>One page of decision summaries.</summary>
 public sealed record DecisionPage(int Page, int PageSize, bool HasMore, IReadOnlyList<DecisionSummary> Items);
@@ -90,8 +106,14 @@ public sealed record DecisionSummary(
     DateTimeOffset DecidedAt,
     string Caller,
     string SnapshotId,
-    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind);
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final)] string Kind);
 
 /// <summary>A loan's latest review as the log holds it.</summary>
 /// <param name="RequestJson">The review request as stored; null unless asked for.</param>
 public sealed record LoggedReview(string LoanId, string? RequestJson, string ResponseJson);
+
+/// <summary>Filters for <see cref="IDecisionLog.ReferralsAsync"/>.</summary>
+/// <param name="Finalised">False: referrals no final decision has closed (the queue); true: those a final decision closed.</param>
+/// <param name="DecidedBefore">Only referrals decided before this instant; null: any.</param>
+/// <param name="AuthorityLevel">Only referrals that need this approval level; null: any.</param>
+public sealed record ReferralQuery(bool Finalised, DateTimeOffset? DecidedBefore, string? AuthorityLevel, int Page, int PageSize);

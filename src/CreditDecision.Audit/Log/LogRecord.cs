@@ -17,7 +17,7 @@ public sealed record LogRecord
     /// <summary>The record's id: the decision id, the review's id or the promotion's id.</summary>
     public required Guid RecordId { get; init; }
 
-    /// <summary>What the record is about: the application id, the loan id of a review, or <c>rules-promotion</c>.</summary>
+    /// <summary>What the record is about: the application id, the loan id of a review, <c>rules-promotion</c>, or for a final decision the id of the decision it finalises.</summary>
     public required string Subject { get; init; }
 
     public required string EnterpriseId { get; init; }
@@ -76,4 +76,7 @@ public static class RecordKinds
 
     /// <summary>Challenger rules made the champion (POST /challenger/promote): who did it, and the version sets before and after.</summary>
     public const string Promotion = "promotion";
+
+    /// <summary>A credit officer's final decision on an engine decision (POST /decisions/{decisionId}/final); its subject is that decision's id.</summary>
+    public const string Final = "final";
 }

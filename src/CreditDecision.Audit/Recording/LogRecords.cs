@@ -44,6 +44,16 @@ public static class LogRecords
                 ContractJson.Options),
             promoted, activation: null);
 
+    /// <summary>
+    /// A credit officer's final decision: its subject is the engine decision it finalises (the link, covered by the
+    /// hash like every field), its request the officer's request with that decision's id, its snapshot the rules
+    /// whose policy and authority levels it was checked against.
+    /// </summary>
+    public static LogRecord Final(FinalDecisionRequest request, FinalDecision final, LogRecord decision, RulesetSnapshot snapshot, CallerContext caller) =>
+        Make(RecordKinds.Final, final.FinalDecisionId, final.DecisionId.ToString("D"), decision.EnterpriseId, final.Outcome, final.DecidedAt,
+            caller, RequestJson(new { decisionId = final.DecisionId, final = request }), JsonSerializer.Serialize(final, ContractJson.Options),
+            snapshot, activation: null);
+
     /// <summary>A request in the contract's canonical JSON, as the log keeps it and its hash covers it.</summary>
     public static string RequestJson<T>(T request) => JsonSerializer.Serialize(request, ContractJson.Options);
 

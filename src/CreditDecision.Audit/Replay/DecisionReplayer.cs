@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using System.Text.Json;
+using CreditDecision.Audit.Finals;
 using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -62,9 +63,12 @@ public sealed class DecisionReplayer(
         string replayedOutcome;
         try
         {
-            (replayed, replayedOutcome) = record.Kind == RecordKinds.Monitoring
-                ? await ReviewAgainAsync(record, snapshot, cancellationToken)
-                : await DecideAgainAsync(record, snapshot, target == Current, cancellationToken);
+            (replayed, replayedOutcome) = record.Kind switch
+            {
+                RecordKinds.Monitoring => await ReviewAgainAsync(record, snapshot, cancellationToken),
+                RecordKinds.Final => await FinalAgainAsync(record, snapshot, cancellationToken),
+                _ => await DecideAgainAsync(record, snapshot, target == Current, cancellationToken),
+            };
         }
         catch (JsonException ex)
         {
@@ -83,6 +87,39 @@ public sealed class DecisionReplayer(
         var replayed = DecisionPipeline.Evaluate(snapshot, portfolio, application, stored.DecisionId, stored.DecidedAt);
         return (JsonSerializer.SerializeToNode(replayed, ContractJson.Options)!, replayed.Outcome);
     }
+
+    /// <summary>
+    /// A final decision checked again: its link (the decision it names is an engine decision earlier in the chain, and
+    /// every final before it on that decision is the one it supersedes), the officer's authority as recorded against the
+    /// levels of the rules, and the override policy. A refused check replays as <see cref="Refused"/> with the reason.
+    /// </summary>
+    private async Task<(JsonNode Response, string Outcome)> FinalAgainAsync(LogRecord record, RulesetSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var stored = JsonSerializer.Deserialize<FinalDecision>(record.ResponseJson, ContractJson.Options)!;
+        var request = JsonSerializer.Deserialize<StoredFinalRequest>(record.RequestJson, ContractJson.Options)!;
+        var decision = await log.FindAsync(request.DecisionId, cancellationToken);
+        if (decision is not { Kind: RecordKinds.Decision } || decision.Position >= record.Position || record.Subject != request.DecisionId.ToString("D"))
+        {
+            return RefusedFinal($"The final decision's link is broken: decision {request.DecisionId} is not an engine decision logged before it.");
+        }
+        var earlier = (await log.FindBySubjectAsync(RecordKinds.Final, record.Subject, cancellationToken)).Where(f => f.Position < record.Position).ToList();
+        var result = FinalDecisionChecks.Evaluate(
+            request.Final, new Officer(record.Caller, stored.OfficerAuthorityLevel), decision, earlier, snapshot, stored.FinalDecisionId, stored.DecidedAt);
+        return result switch
+        {
+            { Recorded: { } final } => (JsonSerializer.SerializeToNode(final, ContractJson.Options)!, final.Outcome),
+            { Refusal: { } refusal } => RefusedFinal($"{refusal.Title} {refusal.Detail}"),
+            _ => RefusedFinal($"The final decision is not valid under these rules: {string.Join("; ", result.Errors!.Select(e => $"{e.Key} {string.Join(", ", e.Value)}"))}"),
+        };
+    }
+
+    /// <summary>The outcome of a final decision whose checks fail on replay.</summary>
+    public const string Refused = "refused";
+
+    private static (JsonNode Response, string Outcome) RefusedFinal(string why) => (new JsonObject { ["refused"] = why }, Refused);
+
+    /// <summary>A final decision's stored request: the decision it finalises and what the officer sent.</summary>
+    private sealed record StoredFinalRequest(Guid DecisionId, FinalDecisionRequest Final);
 
     private async Task<(JsonNode Response, string Outcome)> ReviewAgainAsync(LogRecord record, RulesetSnapshot snapshot, CancellationToken cancellationToken)
     {

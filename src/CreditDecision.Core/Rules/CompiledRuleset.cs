@@ -186,6 +186,9 @@ public sealed record StageSettings
     /// <summary>Monitoring: the standardised risk weights of a defaulted exposure; null when the ruleset does not provision.</summary>
     public Provisioning.DefaultedExposurePolicy? DefaultedExposure { get; init; }
 
+    /// <summary>Authority: what a credit officer may record as a final decision; null when the file has none (no final decisions).</summary>
+    public FinalDecisionPolicy? FinalDecisions { get; init; }
+
     /// <summary>Rating: the grade borrowers in default get, the last of the scale; null when the scale has none.</summary>
     public GradeBand? DefaultGrade => Grades.Length > 0 && Grades[^1].IsDefault ? Grades[^1] : null;
 

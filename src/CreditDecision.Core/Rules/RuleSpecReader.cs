@@ -82,11 +82,7 @@ internal static class StageSettingsReader
             {
                 WarningReferral = reader.Optional("Referral") is { } referral ? ReadWarningReferral(referral, error) : null,
             },
-            Stage.Authority => new StageSettings
-            {
-                AuthorityLevels = ReadLevels(reader.Raw("Levels"), error),
-                AuthorityReferral = ReadReason(reader.Raw("Referral"), "Settings.Referral", error),
-            },
+            Stage.Authority => ReadAuthority(reader, error),
             Stage.Monitoring => new StageSettings
             {
                 PdTermStructure = reader.Optional("PdTermStructure") is { } curve ? Provisioning.ProvisioningSettings.ReadPdTermStructure(curve, error) : null,
@@ -210,6 +206,17 @@ internal static class StageSettingsReader
         var reason = reader.Reason();
         if (reason.Effect == "decline") error($"{scope}.Effect must be refer: a warning asks a credit officer to look, it does not decline");
         return reader.Finish() && level != WarningLevel.Green ? new WarningReferral(level, reason) : null;
+    }
+
+    private static StageSettings ReadAuthority(PropertyReader reader, Action<string> error)
+    {
+        var levels = ReadLevels(reader.Raw("Levels"), error);
+        return new StageSettings
+        {
+            AuthorityLevels = levels,
+            AuthorityReferral = ReadReason(reader.Raw("Referral"), "Settings.Referral", error),
+            FinalDecisions = reader.Optional("FinalDecisions") is { } policy ? FinalDecisionPolicyReader.Read(policy, levels, error) : null,
+        };
     }
 
     private static ImmutableArray<string> ReadLevels(JsonElement? element, Action<string> error)

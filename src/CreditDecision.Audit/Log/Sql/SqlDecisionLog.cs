@@ -131,6 +131,40 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     public Task<LogRecord?> FindByIdempotencyKeyAsync(string caller, string idempotencyKey, CancellationToken cancellationToken) =>
         FindOneAsync(cancellationToken, ("caller", caller), ("idempotency_key", idempotencyKey));
 
+    public async Task<IReadOnlyList<LogRecord>> FindBySubjectAsync(string kind, string subject, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        List<string> where = [Filter(command, "kind", kind), Filter(command, "application_id", subject), WithinChain];
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position";
+        var records = new List<LogRecord>();
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) records.Add(record);
+        return records;
+    }
+
+    public async Task<IReadOnlyList<LogRecord>> ReferralsAsync(ReferralQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "");
+        var where = Filters(command, from: null, query.DecidedBefore);
+        where.Add(WithinChain);
+        where.Add(Filter(command, "kind", RecordKinds.Decision));
+        where.Add(Filter(command, "outcome", "refer"));
+        where.Add($"{(query.Finalised ? "" : "NOT ")}EXISTS (SELECT 1 FROM decisions f WHERE f.kind = '{RecordKinds.Final}' AND f.application_id = decisions.decision_id AND f.{WithinChain})");
+        if (query.AuthorityLevel is { } level)
+        {
+            // The level is in the response only; the contract's JSON writes it as "authorityLevel":"<level>".
+            Add(command, "level", $"%\"authorityLevel\":\"{level}\"%");
+            where.Add("response_json LIKE @level");
+        }
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position LIMIT @limit OFFSET @offset";
+        Add(command, "limit", query.PageSize + 1);
+        Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
+        var records = new List<LogRecord>();
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) records.Add(record);
+        return records;
+    }
+
     public async Task<DecisionPage> SearchAsync(DecisionQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -141,6 +175,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         if (query.EnterpriseId is not null) where.Add(Filter(command, "enterprise_id", query.EnterpriseId));
         if (query.Outcome is not null) where.Add(Filter(command, "outcome", query.Outcome));
         if (query.Kind is not null) where.Add(Filter(command, "kind", query.Kind));
+        if (query.Final is { } final) where.Add(LatestFinalMatches(command, final));
         command.CommandText = $"SELECT {SummaryColumns} FROM decisions{Where(where)} ORDER BY position DESC LIMIT @limit OFFSET @offset";
         Add(command, "limit", query.PageSize + 1);
         Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
@@ -156,6 +191,25 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         var hasMore = items.Count > query.PageSize;
         if (hasMore) items.RemoveAt(items.Count - 1);
         return new DecisionPage(query.Page, query.PageSize, hasMore, items);
+    }
+
+    /// <summary>
+    /// The decision's latest final decision (a final on it that no later final follows) matches the query. Whether a
+    /// final overrides the engine is read from its response, where the contract's JSON writes it as <c>"overridden":true</c>.
+    /// </summary>
+    private static string LatestFinalMatches(DbCommand command, FinalQuery query)
+    {
+        List<string> conditions =
+        [
+            Filter(command, "f.kind", RecordKinds.Final),
+            "f.application_id = decisions.decision_id",
+            "f." + WithinChain,
+            $"NOT EXISTS (SELECT 1 FROM decisions g WHERE g.kind = f.kind AND g.application_id = f.application_id AND g.position > f.position AND g.{WithinChain})",
+        ];
+        if (query.Outcome is not null) conditions.Add(Filter(command, "f.outcome", query.Outcome));
+        if (query.Officer is not null) conditions.Add(Filter(command, "f.caller", query.Officer));
+        if (query.Overridden is { } overridden) conditions.Add($"f.response_json {(overridden ? "" : "NOT ")}LIKE '%\"overridden\":true%'");
+        return $"EXISTS (SELECT 1 FROM decisions f WHERE {string.Join(" AND ", conditions)})";
     }
 
     public async IAsyncEnumerable<LogRecord> ExportAsync(
