@@ -29,6 +29,8 @@ public sealed partial class PrismContractTests : IDisposable
             "(DecideValidationTests sends one over Kestrel, and its 413 problem is checked against the document there)",
         ["POST /monitor 413 application/problem+json"] =
             "the document caps a JSON array at 1,000 loans (maxItems, refused by Prism below), far under the 4 MB limit that sends the 413",
+        ["POST /outcomes 413 application/problem+json"] =
+            "no outcome the document accepts comes near the 16 KB limit (its fields are bounded and no others are allowed)",
     };
 
     private readonly TempDirectory _rules = RepoPaths.CopyOfRules();
@@ -121,6 +123,15 @@ public sealed partial class PrismContractTests : IDisposable
         await Refused(s, HttpMethod.Post, "/monitor", loans.Replace("\"daysPastDue\":0", "\"daysPastDue\":-1", StringComparison.Ordinal), "daysPastDue");
         await Refused(s, HttpMethod.Post, "/monitor", "hello", "415", contentType: "text/plain", status: 415);
 
+        // Outcomes: one, and a stream
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = JsonSerializer.Serialize(new { decisionId, @event = "default", date = today });
+        await Exchange(s, HttpMethod.Post, "/outcomes", 200, body: outcome);
+        await Exchange(s, HttpMethod.Post, "/outcomes", 200, body: outcome + "\n{ not json\n", contentType: "application/x-ndjson");
+        await Exchange(s, HttpMethod.Post, "/outcomes", 400, body: JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "default", date = today }));
+        await Refused(s, HttpMethod.Post, "/outcomes", JsonSerializer.Serialize(new { decisionId, @event = "bankrupt", date = today }), "event");
+        await Refused(s, HttpMethod.Post, "/outcomes", "hello", "415", contentType: "text/plain", status: 415);
+
         // Rules
         var active = await Exchange(s, HttpMethod.Get, "/rulesets", 200);
         var snapshotId = active.GetProperty("snapshot").GetString()!;
@@ -210,6 +221,7 @@ public sealed partial class PrismContractTests : IDisposable
                 "PUT" => portfolio,
                 "POST" when template == "/backtests" => JsonSerializer.Serialize(new { snapshotId }),
                 "POST" when template == "/challenger/promote" => JsonSerializer.Serialize(new { snapshotId = reviewed }),
+                "POST" when template == "/outcomes" => BodyOf(template),
                 _ => null,
             };
             var httpMethod = new HttpMethod(method);
@@ -247,6 +259,7 @@ public sealed partial class PrismContractTests : IDisposable
         "/monitor" => "[" + File.ReadAllLines(Path.Combine(RepoPaths.Samples, "loan-book.ndjson")).First() + "]",
         "/portfolio" => File.ReadAllText(RepoPaths.PortfolioFile),
         "/backtests" => JsonSerializer.Serialize(new { snapshotId = "0000" }),
+        "/outcomes" => JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "cure", date = "2026-01-02" }),
         _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
     };
 
@@ -256,6 +269,7 @@ public sealed partial class PrismContractTests : IDisposable
         var book = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Samples, "loan-book.ndjson"));
         await Exchange(s, HttpMethod.Post, "/decide", 503, body: ApplicationJson.FromSample("healthy-manufacturer").ToString());
         await Exchange(s, HttpMethod.Post, "/monitor", 503, body: book, contentType: "application/x-ndjson");
+        await Exchange(s, HttpMethod.Post, "/outcomes", 503, body: BodyOf("/outcomes"));
         await Exchange(s, HttpMethod.Get, "/rulesets", 503);
         await Exchange(s, HttpMethod.Get, "/health", 503);
         await Exchange(s, HttpMethod.Get, "/health/ready", 503);

@@ -11,13 +11,14 @@ public static class TestKeys
 {
     public const string Header = "X-Api-Key";
 
-    public static readonly TestKey AllRoles = new("test-operator", "test-key-with-all-roles-0001", false, "originator", "policy", "auditor", "operator");
+    public static readonly TestKey AllRoles = new("test-operator", "test-key-with-all-roles-0001", false, "originator", "policy", "auditor", "operator", "model-risk");
     public static readonly TestKey Lender = new("lender", "test-key-originator-0002", false, "originator");
     public static readonly TestKey PolicyTeam = new("policy-team", "test-key-policy-0003", false, "policy");
     public static readonly TestKey Auditor = new("auditor", "test-key-auditor-0004", true, "auditor");
     public static readonly TestKey Operations = new("operations", "test-key-operator-0005", true, "operator");
+    public static readonly TestKey ModelRisk = new("model-validation", "test-key-model-risk-0006", true, "model-risk");
 
-    public static readonly IReadOnlyList<TestKey> All = [AllRoles, Lender, PolicyTeam, Auditor, Operations];
+    public static readonly IReadOnlyList<TestKey> All = [AllRoles, Lender, PolicyTeam, Auditor, Operations, ModelRisk];
 
     /// <summary>The configuration entries for <paramref name="keys"/> (by default <see cref="All"/>), as <c>Auth:ApiKeys:{name}:…</c> settings.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Settings(IEnumerable<TestKey>? keys = null) => (keys ?? All).SelectMany(key =>

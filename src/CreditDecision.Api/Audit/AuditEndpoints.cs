@@ -13,8 +13,8 @@ namespace CreditDecision.Api.Audit;
 public static class AuditEndpoints
 {
     public const int MaxPageSize = 200;
-    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red"];
-    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion];
+    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red", .. ContractJson.WireNamesOf<OutcomeEvent>()];
+    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Outcome];
 
     public static void MapAudit(this IEndpointRouteBuilder routes)
     {

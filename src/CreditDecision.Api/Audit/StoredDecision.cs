@@ -5,14 +5,14 @@ using CreditDecision.Core.Contracts;
 namespace CreditDecision.Api.Audit;
 
 /// <summary>A logged decision (or loan review) as an auditor reads it: the request and response as stored, and the chain fields.</summary>
-/// <param name="Kind"><c>decision</c>, <c>monitoring</c> or <c>promotion</c>.</param>
+/// <param name="Kind"><c>decision</c>, <c>monitoring</c>, <c>promotion</c> or <c>outcome</c>.</param>
 /// <param name="Position">Place in the hash chain.</param>
 /// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
 /// <param name="PreviousHash">Record hash of the record before this one.</param>
 /// <param name="RecordHash">SHA-256 over this record's fields, position and previous hash.</param>
 /// <param name="Activation">The cluster activation number of the rules used (PostgreSQL log); in the hash of records written since schema version 6.</param>
 public sealed record StoredDecision(
-    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion)] string Kind,
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Outcome)] string Kind,
     Guid DecisionId,
     long Position,
     string ApplicationId,

@@ -15,5 +15,12 @@ public static class Roles
     /// <summary>Those who run the service: GET /metrics (unless Metrics:RequireKey is false) and the details of /health.</summary>
     public const string Operator = "operator";
 
-    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator];
+    /// <summary>
+    /// Model validation staff: POST /outcomes and the rating model's performance report (which policy staff and
+    /// auditors may also read). Outcomes are the evidence the scorecard is judged by, so they are kept from the policy
+    /// staff who set the scorecard (see docs/decisions/0015-outcomes-posted-by-model-risk.md).
+    /// </summary>
+    public const string ModelRisk = "model-risk";
+
+    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator, ModelRisk];
 }
