@@ -131,6 +131,10 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, "/outcomes", 400, body: JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "default", date = today }));
         await Refused(s, HttpMethod.Post, "/outcomes", JsonSerializer.Serialize(new { decisionId, @event = "bankrupt", date = today }), "event");
         await Refused(s, HttpMethod.Post, "/outcomes", "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Get, "/models/sme-rating/performance?horizonMonths=0", 200);
+        await Exchange(s, HttpMethod.Get, "/models/sme-rating/performance?horizonMonths=0&format=html", 200);
+        await Exchange(s, HttpMethod.Get, "/models/sme-rating/performance?horizonMonths=99", 400);
+        await Exchange(s, HttpMethod.Get, "/models/sme-pricing/performance", 404);
 
         // Rules
         var active = await Exchange(s, HttpMethod.Get, "/rulesets", 200);
@@ -213,7 +217,7 @@ public sealed partial class PrismContractTests : IDisposable
         // requires one) and a key without the operation's role (403)
         foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
         {
-            var path = template.Replace("{decisionId}", decisionId, StringComparison.Ordinal).Replace("{name}", approvalName, StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+            var path = template.Replace("{decisionId}", decisionId, StringComparison.Ordinal).Replace("{name}", approvalName, StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
             var body = method switch
             {
                 "POST" when template == "/decide" => healthy.ToString(),
@@ -242,7 +246,7 @@ public sealed partial class PrismContractTests : IDisposable
         foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
         {
             var path = template.Replace("{decisionId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
             var body = operation.TryGetProperty("requestBody", out _) ? BodyOf(template) : null;
             using (var first = Request(new HttpMethod(method), path, body, "application/json", TestKeys.AllRoles, null))
             {
