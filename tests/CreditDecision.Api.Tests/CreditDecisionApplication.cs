@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
@@ -39,6 +41,9 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
     /// <summary>A challenger rules folder (Rules:ChallengerDirectory), or null for none.</summary>
     public string? ChallengerDirectory { get; init; }
 
+    /// <summary>The clock the service reads (decision and record times), or null for the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
+
     /// <summary>Further settings, applied last.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 
@@ -58,6 +63,7 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         if (ChallengerDirectory is not null) builder.UseSetting("Rules:ChallengerDirectory", ChallengerDirectory);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         foreach (var (key, value) in TestKeys.Settings(Keys)) builder.UseSetting(key, value);
+        if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
     }
 
     /// <summary>A client whose every response is checked against the OpenAPI document (<see cref="ContractCheckingHandler"/>).</summary>

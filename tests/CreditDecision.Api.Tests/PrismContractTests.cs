@@ -31,6 +31,8 @@ public sealed partial class PrismContractTests : IDisposable
             "the document bounds every member of a final decision (texts, up to 20 conditions), so no body it accepts reaches the 16 KB limit",
         ["POST /monitor 413 application/problem+json"] =
             "the document caps a JSON array at 1,000 loans (maxItems, refused by Prism below), far under the 4 MB limit that sends the 413",
+        ["POST /outcomes 413 application/problem+json"] =
+            "no outcome the document accepts comes near the 16 KB limit (its fields are bounded and no others are allowed)",
     };
 
     private readonly TempDirectory _rules = RepoPaths.CopyOfRules();
@@ -122,6 +124,19 @@ public sealed partial class PrismContractTests : IDisposable
         await Refused(s, HttpMethod.Post, "/monitor", "[" + string.Join(",", Enumerable.Repeat(loans[1..^1], 200)) + "]", "1000");
         await Refused(s, HttpMethod.Post, "/monitor", loans.Replace("\"daysPastDue\":0", "\"daysPastDue\":-1", StringComparison.Ordinal), "daysPastDue");
         await Refused(s, HttpMethod.Post, "/monitor", "hello", "415", contentType: "text/plain", status: 415);
+
+        // Outcomes: one, and a stream
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var outcome = JsonSerializer.Serialize(new { decisionId, @event = "default", date = today });
+        await Exchange(s, HttpMethod.Post, "/outcomes", 200, body: outcome);
+        await Exchange(s, HttpMethod.Post, "/outcomes", 200, body: outcome + "\n{ not json\n", contentType: "application/x-ndjson");
+        await Exchange(s, HttpMethod.Post, "/outcomes", 400, body: JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "default", date = today }));
+        await Refused(s, HttpMethod.Post, "/outcomes", JsonSerializer.Serialize(new { decisionId, @event = "bankrupt", date = today }), "event");
+        await Refused(s, HttpMethod.Post, "/outcomes", "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Get, "/models/sme-rating/performance?horizonMonths=0", 200);
+        await Exchange(s, HttpMethod.Get, "/models/sme-rating/performance?horizonMonths=0&format=html", 200);
+        await Exchange(s, HttpMethod.Get, "/models/sme-rating/performance?horizonMonths=99", 400);
+        await Exchange(s, HttpMethod.Get, "/models/sme-pricing/performance", 404);
 
         // Rules
         var active = await Exchange(s, HttpMethod.Get, "/rulesets", 200);
@@ -232,7 +247,7 @@ public sealed partial class PrismContractTests : IDisposable
         // requires one) and a key without the operation's role (403)
         foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
         {
-            var path = template.Replace("{decisionId}", decisionId, StringComparison.Ordinal).Replace("{name}", approvalName, StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+            var path = template.Replace("{decisionId}", decisionId, StringComparison.Ordinal).Replace("{name}", approvalName, StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
             var body = method switch
             {
                 "POST" when template == "/decide" => healthy.ToString(),
@@ -242,6 +257,7 @@ public sealed partial class PrismContractTests : IDisposable
                 "POST" when template == "/portfolio/stress" => stress,
                 "POST" when template == "/challenger/promote" => JsonSerializer.Serialize(new { snapshotId = reviewed }),
                 "POST" when template == "/decisions/{decisionId}/final" => FinalBody,
+                "POST" when template == "/outcomes" => BodyOf(template),
                 _ => null,
             };
             var httpMethod = new HttpMethod(method);
@@ -262,7 +278,7 @@ public sealed partial class PrismContractTests : IDisposable
         foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
         {
             var path = template.Replace("{decisionId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
             var body = operation.TryGetProperty("requestBody", out _) ? BodyOf(template) : null;
             using (var first = Request(new HttpMethod(method), path, body, "application/json", TestKeys.AllRoles, null))
             {
@@ -282,6 +298,7 @@ public sealed partial class PrismContractTests : IDisposable
         "/backtests" => JsonSerializer.Serialize(new { snapshotId = "0000" }),
         "/portfolio/stress" => JsonSerializer.Serialize(new { scenario = "property-downturn" }),
         "/decisions/{decisionId}/final" => FinalBody,
+        "/outcomes" => JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "cure", date = "2026-01-02" }),
         _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
     };
 
@@ -294,6 +311,7 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, "/decide", 503, body: ApplicationJson.FromSample("healthy-manufacturer").ToString());
         await Exchange(s, HttpMethod.Post, "/monitor", 503, body: book, contentType: "application/x-ndjson");
         await Exchange(s, HttpMethod.Post, "/portfolio/stress", 503, body: JsonSerializer.Serialize(new { scenario = "property-downturn" }));
+        await Exchange(s, HttpMethod.Post, "/outcomes", 503, body: BodyOf("/outcomes"));
         await Exchange(s, HttpMethod.Get, "/rulesets", 503);
         await Exchange(s, HttpMethod.Post, $"/decisions/{Guid.NewGuid()}/final", 503, body: FinalBody, key: TestKeys.BranchOfficer);
         await Exchange(s, HttpMethod.Get, "/health", 503);

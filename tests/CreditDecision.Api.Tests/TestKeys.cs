@@ -15,11 +15,12 @@ public static class TestKeys
 {
     public const string Header = "X-Api-Key";
 
-    public static readonly TestKey AllRoles = new("test-operator", "test-key-with-all-roles-0001", false, "originator", "policy", "auditor", "operator");
+    public static readonly TestKey AllRoles = new("test-operator", "test-key-with-all-roles-0001", false, "originator", "policy", "auditor", "operator", "model-risk");
     public static readonly TestKey Lender = new("lender", "test-key-originator-0002", false, "originator");
     public static readonly TestKey PolicyTeam = new("policy-team", "test-key-policy-0003", false, "policy");
     public static readonly TestKey Auditor = new("auditor", "test-key-auditor-0004", true, "auditor");
     public static readonly TestKey Operations = new("operations", "test-key-operator-0005", true, "operator");
+    public static readonly TestKey ModelRisk = new("model-validation", "test-key-model-risk-0006", true, "model-risk");
 
     public static readonly TestKey BranchOfficer = new("branch-officer-li", "test-key-officer-branch-0006", false, "credit-officer") { AuthorityLevel = "branch-officer" };
     public static readonly TestKey BranchCommittee = new("branch-committee-wang", "test-key-officer-committee-0007", true, "credit-officer") { AuthorityLevel = "branch-committee" };
@@ -28,7 +29,7 @@ public static class TestKeys
     /// <summary>A key that both originates applications and decides them: separation of duties stops it finalising its own.</summary>
     public static readonly TestKey OriginatingOfficer = new("originating-officer", "test-key-originator-officer-0009", false, "originator", "credit-officer") { AuthorityLevel = "head-office" };
 
-    public static readonly IReadOnlyList<TestKey> All = [AllRoles, Lender, PolicyTeam, Auditor, Operations, BranchOfficer, BranchCommittee, HeadOffice, OriginatingOfficer];
+    public static readonly IReadOnlyList<TestKey> All = [AllRoles, Lender, PolicyTeam, Auditor, Operations, BranchOfficer, BranchCommittee, HeadOffice, OriginatingOfficer, ModelRisk];
 
     /// <summary>The configuration entries for <paramref name="keys"/> (by default <see cref="All"/>), as <c>Auth:ApiKeys:{name}:…</c> settings.</summary>
     public static IEnumerable<KeyValuePair<string, string>> Settings(IEnumerable<TestKey>? keys = null) => (keys ?? All).SelectMany(key =>

@@ -12,8 +12,9 @@ namespace CreditDecision.Api.Audit;
 public static class AuditEndpoints
 {
     public const int MaxPageSize = 200;
-    private static readonly string[] Outcomes = [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red", FinalOutcomes.ApproveWithConditions];
-    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final];
+    private static readonly string[] Outcomes =
+        [DecisionPipeline.Approve, DecisionPipeline.Refer, DecisionPipeline.Decline, "green", "yellow", "orange", "red", FinalOutcomes.ApproveWithConditions, .. ContractJson.WireNamesOf<OutcomeEvent>()];
+    private static readonly string[] Kinds = [RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final, RecordKinds.Outcome];
 
     public static void MapAudit(this IEndpointRouteBuilder routes)
     {

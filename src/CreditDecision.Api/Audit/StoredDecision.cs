@@ -5,7 +5,7 @@ using CreditDecision.Core.Contracts;
 namespace CreditDecision.Api.Audit;
 
 /// <summary>A logged decision (or loan review) as an auditor reads it: the request and response as stored, and the chain fields.</summary>
-/// <param name="Kind"><c>decision</c>, <c>monitoring</c>, <c>promotion</c> or <c>final</c> (a credit officer's final decision; its applicationId is the id of the decision it finalises).</param>
+/// <param name="Kind"><c>decision</c>, <c>monitoring</c>, <c>promotion</c>, <c>final</c> (a credit officer's final decision; its applicationId is the id of the decision it finalises) or <c>outcome</c>.</param>
 /// <param name="Position">Place in the hash chain.</param>
 /// <param name="RequestHash">SHA-256 of the stored request JSON.</param>
 /// <param name="PreviousHash">Record hash of the record before this one.</param>
@@ -17,7 +17,7 @@ namespace CreditDecision.Api.Audit;
 /// for other kinds: each final is a record of its own there.
 /// </param>
 public sealed record StoredDecision(
-    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final)] string Kind,
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final, RecordKinds.Outcome)] string Kind,
     Guid DecisionId,
     long Position,
     string ApplicationId,

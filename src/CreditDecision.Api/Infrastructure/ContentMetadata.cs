@@ -12,3 +12,6 @@ public sealed record NdjsonContent(Type? RequestLine, Type? ResponseLine, int? M
 
 /// <summary>Endpoint metadata for the OpenAPI document: with <c>?format=html</c> the 200 response is an HTML page.</summary>
 public sealed record HtmlAlternative;
+
+/// <summary>Endpoint metadata for the OpenAPI document: an example of the operation's application/json body.</summary>
+public sealed record RequestExample(string Json);

@@ -13,17 +13,35 @@ namespace CreditDecision.Api.Infrastructure;
 /// </summary>
 public static class ResponseDocumentation
 {
-    public static Task Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public static async Task Apply(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
         var metadata = context.Description.ActionDescriptor.EndpointMetadata;
         DocumentSecurity(operation, context.Document!, metadata);
-        if (metadata.OfType<NdjsonContent>().FirstOrDefault() is { } ndjson) DocumentNdjson(operation, context.Document!, ndjson);
+        if (metadata.OfType<NdjsonContent>().FirstOrDefault() is { } ndjson)
+        {
+            DocumentNdjson(operation, context.Document!, ndjson);
+            await AddLineSchemasAsync(context, ndjson, cancellationToken);
+        }
         if (operation.RequestBody is not null)
         {
             operation.Responses!["415"] = Problem(context.Document!, "The body is not in a media type this operation accepts.");
         }
+        if (metadata.OfType<RequestExample>().FirstOrDefault() is { } example
+            && operation.RequestBody?.Content?.TryGetValue("application/json", out var json) == true)
+        {
+            json.Example = JsonNode.Parse(example.Json);
+        }
         if (metadata.OfType<HtmlAlternative>().Any()) Success(operation).Content!["text/html"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
-        return Task.CompletedTask;
+    }
+
+    /// <summary>A line type that no JSON body or response of the document uses gets its schema all the same, for its x-itemSchema.</summary>
+    private static async Task AddLineSchemasAsync(OpenApiOperationTransformerContext context, NdjsonContent ndjson, CancellationToken cancellationToken)
+    {
+        foreach (var line in new[] { ndjson.RequestLine, ndjson.ResponseLine }.OfType<Type>())
+        {
+            if (context.Document!.Components?.Schemas?.ContainsKey(line.Name) == true) continue;
+            context.Document.AddComponent(line.Name, await context.GetOrCreateSchemaAsync(line, null, cancellationToken));
+        }
     }
 
     private static void DocumentSecurity(OpenApiOperation operation, OpenApiDocument document, IList<object> metadata)
@@ -59,7 +77,10 @@ public static class ResponseDocumentation
         {
             body.Content![NdjsonContent.MediaType] = Lines(request);
             if (body.Content.TryGetValue("application/json", out var json) && json.Schema is OpenApiSchema array) array.MaxItems = ndjson.MaxArrayItems;
-            body.Description = $"application/json: an array of {request.Name}. {NdjsonContent.MediaType}: {LinesOf(request)}.";
+            var shape = json?.Schema is OpenApiSchema { Type: JsonSchemaType.Array }
+                ? $"an array of {request.Name}"
+                : $"one {request.Name}";
+            body.Description = $"application/json: {shape}. {NdjsonContent.MediaType}: {LinesOf(request)}.";
         }
         if (ndjson.ResponseLine is { } response)
         {

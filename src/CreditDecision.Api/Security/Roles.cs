@@ -21,5 +21,12 @@ public static class Roles
     /// </summary>
     public const string CreditOfficer = "credit-officer";
 
-    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator, CreditOfficer];
+    /// <summary>
+    /// Model validation staff: POST /outcomes and the rating model's performance report (which policy staff and
+    /// auditors may also read). Outcomes are the evidence the scorecard is judged by, so they are kept from the policy
+    /// staff who set the scorecard (see docs/decisions/0015-outcomes-posted-by-model-risk.md).
+    /// </summary>
+    public const string ModelRisk = "model-risk";
+
+    public static readonly IReadOnlyList<string> All = [Originator, Policy, Auditor, Operator, CreditOfficer, ModelRisk];
 }

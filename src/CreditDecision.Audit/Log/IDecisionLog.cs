@@ -36,6 +36,9 @@ public interface IDecisionLog : IAsyncDisposable
     /// <summary>Full records decided in [from, to), oldest first, streamed.</summary>
     IAsyncEnumerable<LogRecord> ExportAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
 
+    /// <summary>Full records of one kind made in [from, to), oldest first, streamed.</summary>
+    IAsyncEnumerable<LogRecord> ExportAsync(DateTimeOffset? from, DateTimeOffset? to, string? kind, CancellationToken cancellationToken);
+
     /// <summary>
     /// Walks every record the log holds against its head row, both read from one snapshot: intact only when the rows
     /// are exactly the chain the head ends (see <see cref="DecisionChain.VerifyAsync"/>).
@@ -106,7 +109,7 @@ public sealed record DecisionSummary(
     DateTimeOffset DecidedAt,
     string Caller,
     string SnapshotId,
-    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final)] string Kind);
+    [property: ClosedSet(RecordKinds.Decision, RecordKinds.Monitoring, RecordKinds.Promotion, RecordKinds.Final, RecordKinds.Outcome)] string Kind);
 
 /// <summary>A loan's latest review as the log holds it.</summary>
 /// <param name="RequestJson">The review request as stored; null unless asked for.</param>

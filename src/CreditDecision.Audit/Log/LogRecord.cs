@@ -11,7 +11,7 @@ public sealed record LogRecord
     /// <summary>Place in the hash chain, from 1 with no gaps; 0 until stored.</summary>
     public long Position { get; init; }
 
-    /// <summary><c>decision</c> (POST /decide), <c>monitoring</c> (one loan of POST /monitor) or <c>promotion</c> (challenger rules made live).</summary>
+    /// <summary><c>decision</c> (POST /decide), <c>monitoring</c> (one loan of POST /monitor), <c>promotion</c> (challenger rules made live) or <c>outcome</c> (POST /outcomes).</summary>
     public required string Kind { get; init; }
 
     /// <summary>The record's id: the decision id, the review's id or the promotion's id.</summary>
@@ -79,4 +79,13 @@ public static class RecordKinds
 
     /// <summary>A credit officer's final decision on an engine decision (POST /decisions/{decisionId}/final); its subject is that decision's id.</summary>
     public const string Final = "final";
+
+    /// <summary>What happened to a decided loan (POST /outcomes): its subject is the application, its outcome the event.</summary>
+    public const string Outcome = "outcome";
+
+    /// <summary>
+    /// Kinds whose record id is derived from what the record says (see <see cref="Recording.LogRecords.OutcomeId"/>):
+    /// an append of a record with an id already in the log stores nothing and returns the first record.
+    /// </summary>
+    public static bool IdentifiedByContent(string kind) => kind == Outcome;
 }

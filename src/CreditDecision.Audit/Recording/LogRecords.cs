@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
@@ -53,6 +54,32 @@ public static class LogRecords
         Make(RecordKinds.Final, final.FinalDecisionId, final.DecisionId.ToString("D"), decision.EnterpriseId, final.Outcome, final.DecidedAt,
             caller, RequestJson(new { decisionId = final.DecisionId, final = request }), JsonSerializer.Serialize(final, ContractJson.Options),
             snapshot, activation: null);
+
+    /// <summary>
+    /// A performance event of a decided loan (<c>POST /outcomes</c>): its subject is the application, its outcome the
+    /// event. The request and response both hold the outcome with its decision and application resolved; its id is
+    /// <see cref="OutcomeId"/>, so the same event sent twice is one record.
+    /// </summary>
+    public static LogRecord Outcome(LoanOutcome outcome, string enterpriseId, DateTimeOffset recordedAt, RulesetSnapshot snapshot, CallerContext caller)
+    {
+        var json = RequestJson(outcome);
+        return Make(RecordKinds.Outcome, OutcomeId(outcome.DecisionId!.Value, outcome.Event!.Value, outcome.Date!.Value), outcome.ApplicationId!,
+            enterpriseId, ContractJson.WireName(outcome.Event!.Value), recordedAt, caller with { IdempotencyKey = null }, json, json, snapshot, activation: null);
+    }
+
+    /// <summary>
+    /// The id of an outcome record, derived from its decision, event and date (an RFC 9562 version 8 UUID from their
+    /// SHA-256): whoever sends the same event, and however often, it is recorded once.
+    /// </summary>
+    public static Guid OutcomeId(Guid decisionId, OutcomeEvent outcomeEvent, DateOnly date)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var text = string.Create(CultureInfo.InvariantCulture, $"outcome\n{decisionId:D}\n{ContractJson.WireName(outcomeEvent)}\n{date:yyyy-MM-dd}");
+        SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash[..16], bigEndian: true);
+    }
 
     /// <summary>A request in the contract's canonical JSON, as the log keeps it and its hash covers it.</summary>
     public static string RequestJson<T>(T request) => JsonSerializer.Serialize(request, ContractJson.Options);

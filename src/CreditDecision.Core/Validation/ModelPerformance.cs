@@ -46,6 +46,7 @@ public sealed record ValidationThresholds(CalibrationThresholds Calibration, Sta
 /// <summary>How one version of the rating model performed on the loans it scored.</summary>
 /// <param name="Discrimination">Null when the sample has no defaults or no performing loans.</param>
 /// <param name="ScoreStability">Null without a reference population.</param>
+/// <param name="Curve">Per distinct score, the shares of defaulted and performing loans scoring at or below it: the ROC curve and both KS curves.</param>
 public sealed record VersionPerformance(
     string Version,
     long Loans,
@@ -54,7 +55,11 @@ public sealed record VersionPerformance(
     DiscriminationResult? Discrimination,
     IReadOnlyList<GradeCalibration> Calibration,
     StabilityResult? ScoreStability,
-    IReadOnlyList<FactorPerformance> Factors);
+    IReadOnlyList<FactorPerformance> Factors,
+    IReadOnlyList<CurvePoint> Curve);
+
+/// <summary>One point of the score's cumulative distributions: the shares of defaulted and of performing loans scoring <paramref name="Score"/> or less.</summary>
+public sealed record CurvePoint(decimal Score, double DefaultedShare, double PerformingShare);
 
 /// <summary>A factor's power and stability: information value, its share of the scorecard's points, and its bins.</summary>
 /// <param name="PointsShare">The factor's spread of points (best bin minus worst) over the sum of all factors' spreads: its weight in the scorecard.</param>
@@ -117,7 +122,22 @@ public sealed class VersionPerformanceBuilder(string version, IReadOnlyList<Scor
             Discrimination.Of(scores, bootstrapResamples),
             calibration,
             reference is null || reference.Count == 0 ? null : ScoreStability(scores, reference.Scores(), thresholds.Stability),
-            Factors(reference, thresholds.Stability));
+            Factors(reference, thresholds.Stability),
+            Curve(scores));
+    }
+
+    private static List<CurvePoint> Curve(ScoreDistribution scores)
+    {
+        var points = new List<CurvePoint>(scores.Scores.Count);
+        long goods = 0, bads = 0;
+        for (var i = 0; i < scores.Scores.Count; i++)
+        {
+            goods += scores.Goods[i];
+            bads += scores.Bads[i];
+            points.Add(new CurvePoint(
+                scores.Scores[i], scores.TotalBads == 0 ? 0 : (double)bads / scores.TotalBads, scores.TotalGoods == 0 ? 0 : (double)goods / scores.TotalGoods));
+        }
+        return points;
     }
 
     private static StabilityResult ScoreStability(ScoreDistribution current, ScoreDistribution reference, StabilityThresholds thresholds)

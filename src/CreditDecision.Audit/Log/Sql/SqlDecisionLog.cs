@@ -81,6 +81,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
 
         var head = await ReadHeadAsync(connection, transaction, cancellationToken);
         var byKey = await FindByKeysAsync(connection, transaction, batch, cancellationToken);
+        var byId = await FindByContentIdsAsync(connection, transaction, batch, cancellationToken);
         var results = new AppendResult[batch.Count];
         var newSnapshots = new List<RulesetSnapshot>();
         var newPortfolios = new List<PortfolioSnapshot>();
@@ -94,11 +95,17 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
                 results[i] = new AppendResult(first, Duplicate: true);
                 continue;
             }
+            if (RecordKinds.IdentifiedByContent(record.Kind) && byId.TryGetValue(record.RecordId, out var same))
+            {
+                results[i] = new AppendResult(same, Duplicate: true);
+                continue;
+            }
             var linked = DecisionChain.Link(record, head);
             RecordColumns.Bind(insert, linked);
             await insert.ExecuteNonQueryAsync(cancellationToken);
             head = new ChainHead(linked.Position, linked.RecordHash);
             if (linked.IdempotencyKey is { } newKey) byKey[(linked.Caller, newKey)] = linked;
+            if (RecordKinds.IdentifiedByContent(linked.Kind)) byId[linked.RecordId] = linked;
             if (!IsArchived(_archivedSnapshots, snapshot.Id) && newSnapshots.All(s => s.Id != snapshot.Id)) newSnapshots.Add(snapshot);
             if (portfolio is not null && !IsArchived(_archivedPortfolios, portfolio.Version) && newPortfolios.All(p => p.Version != portfolio.Version))
             {
@@ -193,6 +200,9 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         return new DecisionPage(query.Page, query.PageSize, hasMore, items);
     }
 
+    public IAsyncEnumerable<LogRecord> ExportAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken) =>
+        ExportAsync(from, to, kind: null, cancellationToken);
+
     /// <summary>
     /// The decision's latest final decision (a final on it that no later final follows) matches the query. Whether a
     /// final overrides the engine is read from its response, where the contract's JSON writes it as <c>"overridden":true</c>.
@@ -213,12 +223,13 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     }
 
     public async IAsyncEnumerable<LogRecord> ExportAsync(
-        DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken)
+        DateTimeOffset? from, DateTimeOffset? to, string? kind, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = Command(connection, null, "");
         var where = Filters(command, from, to);
         where.Add(WithinChain);
+        if (kind is not null) where.Add(Filter(command, "kind", kind));
         command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) yield return record;
     }
@@ -374,6 +385,24 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         });
         command.CommandText = $"SELECT {RecordColumns.List} FROM decisions WHERE ({string.Join(" OR ", pairs)}) AND {WithinChain}";
         await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[(record.Caller, record.IdempotencyKey!)] = record;
+        return found;
+    }
+
+    /// <summary>The records already stored under the ids of the batch's records that are identified by their content.</summary>
+    private static async Task<Dictionary<Guid, LogRecord>> FindByContentIdsAsync(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
+    {
+        var ids = batch.Where(p => RecordKinds.IdentifiedByContent(p.Record.Kind)).Select(p => p.Record.RecordId).Distinct().ToArray();
+        var found = new Dictionary<Guid, LogRecord>();
+        if (ids.Length == 0) return found;
+        await using var command = Command(connection, transaction, "");
+        var names = ids.Select((id, i) =>
+        {
+            Add(command, "i" + i, id.ToString("D"));
+            return "@i" + i;
+        });
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions WHERE decision_id IN ({string.Join(", ", names)}) AND {WithinChain}";
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) found[record.RecordId] = record;
         return found;
     }
 
