@@ -120,21 +120,9 @@ public static class DraftEndpoints
             return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
         });
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(
-        Guid draftId, string fileName, PolicyDrafts drafts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var state = await drafts.GetAsync(draftId, cancellationToken);
-            return state.Version.Files.TryGetValue(fileName, out var content)
-                ? TypedResults.File(content, "application/json")
-                : TypedResults.Problem(title: "No such file.", detail: $"Draft {draftId} has no file '{fileName}'.", statusCode: StatusCodes.Status404NotFound);
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
-    }
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(
+        Guid draftId, string fileName, PolicyDrafts drafts, CancellationToken cancellationToken) =>
+        Refusable(async () => TypedResults.File(await drafts.FileAsync(draftId, fileName, cancellationToken), "application/json"));
 
     public static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> SaveFile(
         Guid draftId, string fileName, HttpRequest request, PolicyDrafts drafts, CancellationToken cancellationToken)
@@ -187,18 +175,9 @@ public static class DraftEndpoints
         }
     }
 
-    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetBacktestReport(
-        Guid draftId, Guid backtestId, PolicyDrafts drafts, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return TypedResults.Text((await drafts.FindBacktestAsync(draftId, backtestId, cancellationToken)).Html, "text/html; charset=utf-8");
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
-    }
+    public static Task<Results<ContentHttpResult, ProblemHttpResult>> GetBacktestReport(
+        Guid draftId, Guid backtestId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
+        Refusable(async () => TypedResults.Text((await drafts.FindBacktestAsync(draftId, backtestId, cancellationToken)).Html, "text/html; charset=utf-8"));
 
     public static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Submit(
         Guid draftId, DraftSubmission request, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
@@ -225,9 +204,8 @@ public static class DraftEndpoints
         Guid draftId, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken) =>
         Refusable(async () => TypedResults.Ok(await drafts.PromoteAsync(draftId, DecisionEndpoints.RequestContext(http), cancellationToken)));
 
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken)
-    {
-        try
+    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
+        Refusable(async () =>
         {
             var state = await drafts.GetAsync(draftId, cancellationToken);
             using var zip = new MemoryStream();
@@ -242,14 +220,8 @@ public static class DraftEndpoints
                     await stream.WriteAsync(content, cancellationToken);
                 }
             }
-            var fileName = $"draft-{state.Draft.DraftId:N}-v{state.Draft.Version}.zip";
-            return TypedResults.File(zip.ToArray(), "application/zip", fileName);
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
-    }
+            return TypedResults.File(zip.ToArray(), "application/zip", $"draft-{state.Draft.DraftId:N}-v{state.Draft.Version}.zip");
+        });
 
     private static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Viewed(PolicyDrafts drafts, Func<Task<DraftState>> change)
     {
@@ -264,7 +236,8 @@ public static class DraftEndpoints
         }
     }
 
-    private static async Task<Results<Ok<T>, ProblemHttpResult>> Refusable<T>(Func<Task<Ok<T>>> action)
+    /// <summary>The action's result, or the problem that says why the draft refused it.</summary>
+    private static async Task<Results<T, ProblemHttpResult>> Refusable<T>(Func<Task<T>> action) where T : IResult
     {
         try
         {

@@ -83,6 +83,13 @@ public sealed class PolicyDrafts(IDraftStore store, RulesHost rules, DecisionRep
         return new DraftState(draft, version, await store.ListDraftBacktestsAsync(draftId, cancellationToken));
     }
 
+    /// <summary>One file of the draft's current version.</summary>
+    /// <exception cref="DraftRefusedException">404 when there is no such draft or file.</exception>
+    public async Task<byte[]> FileAsync(Guid draftId, string fileName, CancellationToken cancellationToken) =>
+        (await GetAsync(draftId, cancellationToken)).Version.Files.TryGetValue(fileName, out var content)
+            ? content
+            : throw new DraftRefusedException(StatusCodes.Status404NotFound, "No such file.", $"Draft {draftId} has no file '{fileName}'.");
+
     /// <summary>
     /// Saves one file of the draft (added when new) as its next version: the whole file set must compile, pass the
     /// sandbox and run its cases (which may fail: that is evidence, shown on the draft), and a cases file must be usable.
