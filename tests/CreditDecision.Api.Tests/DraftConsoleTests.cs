@@ -126,4 +126,47 @@ public sealed class DraftConsoleTests : IDisposable
         await ConsoleTests.Screenshot(browser, "history-promotions");
         Assert.Empty(violations);
     }
+
+    [SkippableFact]
+    public async Task The_scorecard_and_the_master_scale_are_edited_as_tables()
+    {
+        var chromium = Requires.Chromium();
+        var axe = Requires.Axe();
+        _app.UseKestrel(0);
+        _app.StartServer();
+        using var api = _app.CreateClient();
+        var site = api.BaseAddress!.GetLeftPart(UriPartial.Authority);
+        var rating = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_rules.Path, "rating.json")))!;
+        var bin = rating["Rules"]!.AsArray().Single(r => r!["RuleName"]!.GetValue<string>() == "YearsInBusiness_10Plus")!;
+        var points = bin["Properties"]!["Points"]!.GetValue<decimal>();
+        await using var browser = await BrowserSession.StartAsync(chromium);
+
+        await SignInAsync(browser, site, TestKeys.PolicyTeam);
+        await browser.NavigateAsync(site + "/console/drafts");
+        await browser.FillAsync("#name", "Reward mature firms more");
+        await browser.ClickAndWaitAsync("#start-draft");
+        var draftPage = browser.Location().Split('?')[0];
+        await browser.NavigateAsync(site + draftPage + "?file=rating.json");
+        Assert.Contains("years-in-business", await browser.TextAsync("#scorecard"));
+        Assert.Contains("AAA", await browser.TextAsync("#master-scale"));
+
+        await browser.FillAsync("#points-YearsInBusiness-10Plus", (points + 5).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await browser.ClickAndWaitAsync("#save-scorecard");
+        Assert.Contains("version 2", await browser.TextAsync("#draft-state"));
+        var changes = await browser.TextAsync("#changes");
+        Assert.Contains("rule changed: YearsInBusiness_10Plus", changes);
+        Assert.Contains($"\"Points\":{points + 5}", changes);
+        Assert.Equal((points + 5).ToString(System.Globalization.CultureInfo.InvariantCulture), await browser.EvaluateAsync<string>("document.querySelector('#points-YearsInBusiness-10Plus').value"));
+
+        await browser.FillAsync("#pd-BBB", "2");
+        await browser.ClickAndWaitAsync("#save-scale");
+        Assert.Contains("must be a probability", await browser.TextAsync("#scale-form"));
+        Assert.Contains("version 2", await browser.TextAsync("#draft-state"));
+        await browser.FillAsync("#pd-BBB", "0.004");
+        await browser.ClickAndWaitAsync("#save-scale");
+        Assert.Contains("version 3", await browser.TextAsync("#draft-state"));
+        Assert.Contains("\"Grade\":\"BBB\",\"MinScore\":640,\"Pd\":0.004", await browser.TextAsync("#changes"));
+        await ConsoleTests.Screenshot(browser, "draft-scorecard");
+        Assert.Empty(await ConsoleAudit.RunAsync(browser, axe));
+    }
 }

@@ -12,6 +12,12 @@ namespace CreditDecision.Api.Drafts;
 /// <param name="Unit">What a number counts, read from the parameter's name; empty when it says nothing.</param>
 public sealed record ParameterField(string Name, string Kind, string Value, IReadOnlyList<string> Items, string Unit);
 
+/// <summary>One bin of a scorecard factor: the rule that scores it and its points.</summary>
+public sealed record ScorecardBin(string Factor, string Rule, string Expression, string Points);
+
+/// <summary>One grade of the master scale: the lowest score it takes (none for the last scored grade and default) and its PD.</summary>
+public sealed record ScaleGrade(string Grade, string MinScore, string Pd, bool Default);
+
 /// <summary>One rule as the console's form shows it.</summary>
 public sealed record RuleField(string Name, string Expression, string Description, bool Enabled);
 
@@ -99,6 +105,62 @@ public static class DraftForms
         rule["Description"] = description;
         rule["Enabled"] = enabled;
         return Bytes(edited);
+    }
+
+    /// <summary>The scorecard: every rule with a Factor and Points, in file order.</summary>
+    public static IReadOnlyList<ScorecardBin> Scorecard(JsonObject ruleset) =>
+        ruleset["Rules"] is JsonArray rules
+            ? [.. rules.OfType<JsonObject>()
+                .Where(rule => rule["Properties"] is JsonObject { } properties && properties["Factor"] is not null && properties["Points"] is not null)
+                .Select(rule => new ScorecardBin(StringOf(rule["Properties"]!["Factor"]), StringOf(rule["RuleName"]), StringOf(rule["Expression"]),
+                    StringOf(rule["Properties"]!["Points"])))]
+            : [];
+
+    /// <summary>The master scale: Settings.Grades, best grade first.</summary>
+    public static IReadOnlyList<ScaleGrade> Scale(JsonObject ruleset) =>
+        ruleset["Settings"]?["Grades"] is JsonArray grades
+            ? [.. grades.OfType<JsonObject>().Select(grade => new ScaleGrade(StringOf(grade["Grade"]),
+                grade["MinScore"] is { } min ? StringOf(min) : "", StringOf(grade["Pd"]), grade["Default"]?.GetValueKind() == JsonValueKind.True))]
+            : [];
+
+    /// <summary>The file with the points of the scorecard's bins set from the form; or the bins whose points are not a number.</summary>
+    public static (byte[]? Content, Dictionary<string, string> Errors) WithScorecard(JsonObject ruleset, IReadOnlyDictionary<string, string> points)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var edited = ruleset.DeepClone().AsObject();
+        foreach (var rule in edited["Rules"]!.AsArray().OfType<JsonObject>())
+        {
+            var name = StringOf(rule["RuleName"]);
+            if (rule["Properties"] is not JsonObject properties || properties["Points"] is null || !points.TryGetValue(name, out var text)) continue;
+            if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var value)) properties["Points"] = JsonValue.Create(value);
+            else errors[name] = "must be a number of points, such as -15 or 20";
+        }
+        return errors.Count > 0 ? (null, errors) : (Bytes(edited), errors);
+    }
+
+    /// <summary>The file with the master scale's minimum scores and PDs set from the form (a blank minimum score removes it); or the fields that could not be read.</summary>
+    public static (byte[]? Content, Dictionary<string, string> Errors) WithScale(
+        JsonObject ruleset, IReadOnlyDictionary<string, string> minScores, IReadOnlyDictionary<string, string> pds)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var edited = ruleset.DeepClone().AsObject();
+        if (edited["Settings"]?["Grades"] is not JsonArray grades) return (null, new() { [""] = "the ruleset has no master scale (Settings.Grades)" });
+        foreach (var grade in grades.OfType<JsonObject>())
+        {
+            var name = StringOf(grade["Grade"]);
+            if (minScores.TryGetValue(name, out var min))
+            {
+                if (string.IsNullOrWhiteSpace(min)) grade.Remove("MinScore");
+                else if (decimal.TryParse(min.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var score)) grade["MinScore"] = JsonValue.Create(score);
+                else errors[$"min-{name}"] = "must be a score, or blank for the last scored grade";
+            }
+            if (pds.TryGetValue(name, out var pdText))
+            {
+                if (decimal.TryParse(pdText.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var pd) && pd is > 0 and <= 1) grade["Pd"] = JsonValue.Create(pd);
+                else errors[$"pd-{name}"] = "must be a probability above 0 and at most 1, such as 0.0035";
+            }
+        }
+        return errors.Count > 0 ? (null, errors) : (Bytes(edited), errors);
     }
 
     /// <summary>What a number counts, read from the parameter's name (the rule format has no unit of its own).</summary>

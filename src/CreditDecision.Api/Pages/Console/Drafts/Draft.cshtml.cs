@@ -46,12 +46,13 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken) ? Page() : NotFound();
 
     public Task<IActionResult> OnPostParametersAsync(Dictionary<string, string> parameters, CancellationToken cancellationToken) =>
-        SaveFromFormAsync("parameters", ruleset =>
-        {
-            var (content, errors) = DraftForms.WithParameters(ruleset, parameters);
-            foreach (var (field, error) in errors) Add(field, error);
-            return content;
-        }, cancellationToken);
+        SaveFromFormAsync("parameters", ruleset => Collect(DraftForms.WithParameters(ruleset, parameters)), cancellationToken);
+
+    public Task<IActionResult> OnPostScorecardAsync(Dictionary<string, string> points, CancellationToken cancellationToken) =>
+        SaveFromFormAsync("scorecard", ruleset => Collect(DraftForms.WithScorecard(ruleset, points)), cancellationToken);
+
+    public Task<IActionResult> OnPostScaleAsync(Dictionary<string, string> minScore, Dictionary<string, string> pd, CancellationToken cancellationToken) =>
+        SaveFromFormAsync("scale", ruleset => Collect(DraftForms.WithScale(ruleset, minScore, pd)), cancellationToken);
 
     public Task<IActionResult> OnPostRuleAsync(string rule, string? expression, string? description, bool enabled, CancellationToken cancellationToken) =>
         SaveFromFormAsync($"rule:{rule}", ruleset => DraftForms.WithRule(ruleset, rule, expression ?? "", description ?? "", enabled), cancellationToken);
@@ -169,6 +170,13 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
         Ruleset = DraftForms.Ruleset(content);
         Changes = drafts.ChangesAgainstLive(State.Version);
         return true;
+    }
+
+    /// <summary>A form's edited file, its unreadable fields noted beside them.</summary>
+    private byte[]? Collect((byte[]? Content, Dictionary<string, string> Errors) edited)
+    {
+        foreach (var (field, error) in edited.Errors) Add(field, error);
+        return edited.Content;
     }
 
     private void Add(string field, string error)
