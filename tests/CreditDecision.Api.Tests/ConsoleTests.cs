@@ -20,7 +20,7 @@ public sealed class ConsoleTests : IDisposable
     }
 
     /// <summary>Screenshots go to a temporary folder, and to docs/console when CREDITDECISION_KEEP_SCREENSHOTS names a folder.</summary>
-    private static async Task Screenshot(BrowserSession browser, string name)
+    internal static async Task Screenshot(BrowserSession browser, string name)
     {
         var folder = Environment.GetEnvironmentVariable("CREDITDECISION_KEEP_SCREENSHOTS") is { } keep ? Path.Combine(keep, "console") : Path.GetTempPath();
         Directory.CreateDirectory(folder);
@@ -183,16 +183,7 @@ public sealed class ConsoleTests : IDisposable
     }
 
     /// <summary>Runs axe-core's WCAG 2.0 and 2.1 A and AA rules on the page; returns each violation with the elements it names.</summary>
-    private static async Task<string[]> AuditAsync(BrowserSession browser, string axe)
-    {
-        await browser.AddScriptAsync(axe);
-        return await browser.EvaluateAsync<string[]>("""
-            (async () => {
-              const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-              return result.violations.map(v => `${v.id} (${v.help}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
-            })()
-            """);
-    }
+    private static Task<string[]> AuditAsync(BrowserSession browser, string axe) => ConsoleAudit.RunAsync(browser, axe);
 
     /// <summary>Form fields without a label and buttons or links without text: what a screen reader could not name.</summary>
     private const string UnnamedControls = """

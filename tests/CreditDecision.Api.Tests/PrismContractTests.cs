@@ -29,6 +29,8 @@ public sealed partial class PrismContractTests : IDisposable
             "(DecideValidationTests sends one over Kestrel, and its 413 problem is checked against the document there)",
         ["POST /decisions/{decisionId}/final 413 application/problem+json"] =
             "the document bounds every member of a final decision (texts, up to 20 conditions), so no body it accepts reaches the 16 KB limit",
+        ["POST /drafts/{draftId}/backtests 422 application/json"] =
+            "a draft rule that fails on a logged decision: every save compiles the draft and runs its cases, and the compiler refuses every expression that could fail",
         ["POST /monitor 413 application/problem+json"] =
             "the document caps a JSON array at 1,000 loans (maxItems, refused by Prism below), far under the 4 MB limit that sends the 413",
         ["POST /outcomes 413 application/problem+json"] =
@@ -237,6 +239,51 @@ public sealed partial class PrismContractTests : IDisposable
         await Refused(s, HttpMethod.Post, "/challenger/promote", "hello", "415", contentType: "text/plain", status: 415);
         await Exchange(s, HttpMethod.Get, "/cluster", 200);
 
+        // Drafts: made by one policy user, approved by another, promoted
+        var maker = TestKeys.PolicyTeam;
+        var missingDraft = $"/drafts/{Guid.NewGuid()}";
+        await Exchange(s, HttpMethod.Get, "/drafts", 200);
+        var draft = await Exchange(s, HttpMethod.Post, "/drafts", 201, body: JsonSerializer.Serialize(new { name = "Relabel the approval policy" }), key: maker);
+        var draftPath = $"/drafts/{draft.GetProperty("draftId").GetString()}";
+        await Exchange(s, HttpMethod.Post, "/drafts", 400, body: JsonSerializer.Serialize(new { name = " " }));
+        await Refused(s, HttpMethod.Post, "/drafts", "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Get, draftPath, 200);
+        await Exchange(s, HttpMethod.Get, missingDraft, 404);
+        await Exchange(s, HttpMethod.Get, $"{draftPath}/files/approval.json", 200);
+        await Exchange(s, HttpMethod.Get, $"{draftPath}/files/nothing.json", 404);
+        var approvalRules = await File.ReadAllTextAsync(Path.Combine(_rules.Path, "approval.json"));
+        var relabelled = approvalRules.Replace("\"Label\": \"", "\"Label\": \"Relabelled ", StringComparison.Ordinal);
+        await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 200, body: relabelled, key: maker);
+        await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 422,
+            body: relabelled.Replace("\"applicant.creditScore < minimumOwnerCreditScore\"", "\"System.IO.File.Exists(\\\"/etc/passwd\\\")\"", StringComparison.Ordinal));
+        await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.txt", 400, body: relabelled);
+        await Exchange(s, HttpMethod.Put, $"{missingDraft}/files/approval.json", 404, body: relabelled);
+        await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 413,
+            body: JsonSerializer.Serialize(new { Description = new string('x', 1_100_000) }));
+        await Refused(s, HttpMethod.Put, $"{draftPath}/files/approval.json", "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/review", 409, body: JsonSerializer.Serialize(new { verdict = "approve" }));
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/review", 400, body: JsonSerializer.Serialize(new { verdict = "maybe" }));
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/review", 404, body: JsonSerializer.Serialize(new { verdict = "approve" }));
+        await Refused(s, HttpMethod.Post, $"{draftPath}/review", "hello", "415", contentType: "text/plain", status: 415);
+        var draftBacktest = await Exchange(s, HttpMethod.Post, $"{draftPath}/backtests", 200, body: "{}", key: maker);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/backtests", 400, body: JsonSerializer.Serialize(new { from = "2026-02-01T00:00:00Z", to = "2026-01-01T00:00:00Z" }));
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/backtests", 404, body: "{}");
+        await Refused(s, HttpMethod.Post, $"{draftPath}/backtests", "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Get, $"{draftPath}/backtests/{draftBacktest.GetProperty("backtest").GetProperty("backtestId").GetString()}", 200);
+        await Exchange(s, HttpMethod.Get, $"{draftPath}/backtests/{Guid.NewGuid()}", 404);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/submit", 400, body: "{}");
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/submit", 404, body: JsonSerializer.Serialize(new { rationale = "A clearer label." }));
+        await Refused(s, HttpMethod.Post, $"{draftPath}/submit", "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/submit", 200, body: JsonSerializer.Serialize(new { rationale = "A clearer label." }), key: maker);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/submit", 409, body: JsonSerializer.Serialize(new { rationale = "A clearer label." }), key: maker);
+        await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 409, body: relabelled, key: maker);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/promote", 409);
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/promote", 404);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/review", 200, body: JsonSerializer.Serialize(new { verdict = "approve", comment = "Label only." }));
+        await Exchange(s, HttpMethod.Get, $"{draftPath}/export", 200);
+        await Exchange(s, HttpMethod.Get, $"{missingDraft}/export", 404);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/promote", 200);
+
         // Open endpoints
         await Exchange(s, HttpMethod.Get, "/health", 200);
         await Exchange(s, HttpMethod.Get, "/health/live", 200);
@@ -247,9 +294,12 @@ public sealed partial class PrismContractTests : IDisposable
         // requires one) and a key without the operation's role (403)
         foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
         {
-            var path = template.Replace("{decisionId}", decisionId, StringComparison.Ordinal).Replace("{name}", approvalName, StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+            var path = DraftPath(template.Replace("{decisionId}", decisionId, StringComparison.Ordinal).Replace("{name}", approvalName, StringComparison.Ordinal)
+                .Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal)
+                .Replace("{draftId}", draftPath["/drafts/".Length..], StringComparison.Ordinal));
             var body = method switch
             {
+                "POST" or "PUT" when template.StartsWith("/drafts", StringComparison.Ordinal) && operation.TryGetProperty("requestBody", out _) => BodyOf(template),
                 "POST" when template == "/decide" => healthy.ToString(),
                 "POST" when template == "/monitor" => loans,
                 "PUT" => portfolio,
@@ -277,8 +327,9 @@ public sealed partial class PrismContractTests : IDisposable
     {
         foreach (var (method, template, operation) in _contract.Operations.Where(op => op.Operation.TryGetProperty("security", out _)).ToList())
         {
-            var path = template.Replace("{decisionId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
-                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal).Replace("{version}", "0000", StringComparison.Ordinal);
+            var path = DraftPath(template.Replace("{decisionId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+                .Replace("{name}", "sme-approval", StringComparison.Ordinal).Replace("{ruleset}", "sme-rating", StringComparison.Ordinal)
+                .Replace("{version}", "0000", StringComparison.Ordinal).Replace("{draftId}", Guid.NewGuid().ToString(), StringComparison.Ordinal));
             var body = operation.TryGetProperty("requestBody", out _) ? BodyOf(template) : null;
             using (var first = Request(new HttpMethod(method), path, body, "application/json", TestKeys.AllRoles, null))
             {
@@ -299,10 +350,18 @@ public sealed partial class PrismContractTests : IDisposable
         "/portfolio/stress" => JsonSerializer.Serialize(new { scenario = "property-downturn" }),
         "/decisions/{decisionId}/final" => FinalBody,
         "/outcomes" => JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "cure", date = "2026-01-02" }),
+        "/drafts" => JsonSerializer.Serialize(new { name = "A draft" }),
+        "/drafts/{draftId}/files/{fileName}" or "/drafts/{draftId}/backtests" => "{}",
+        "/drafts/{draftId}/submit" => JsonSerializer.Serialize(new { rationale = "A reason." }),
+        "/drafts/{draftId}/review" => JsonSerializer.Serialize(new { verdict = "approve" }),
         _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
     };
 
     private const string FinalBody = """{"outcome":"decline"}""";
+
+    /// <summary>A draft operation's path with its file and backtest named (the draft is filled in by the caller).</summary>
+    private static string DraftPath(string path) =>
+        path.Replace("{fileName}", "approval.json", StringComparison.Ordinal).Replace("{backtestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
 
     /// <summary>The outcomes only a service without valid rules gives.</summary>
     private async Task DriveWithoutValidRulesAsync(Through s)

@@ -32,6 +32,7 @@ public static class DecisionLogExtensions
         builder.Services.AddSingleton<IDecisionLog>(services => services.GetRequiredService<SqlDecisionLog>());
         builder.Services.AddSingleton<IChallengerResults>(services => services.GetRequiredService<SqlDecisionLog>());
         builder.Services.AddSingleton<IClusterRuleStore>(services => services.GetRequiredService<SqlDecisionLog>());
+        builder.Services.AddSingleton<CreditDecision.Audit.Drafts.IDraftStore>(services => services.GetRequiredService<SqlDecisionLog>());
         builder.Services.AddSingleton<IDataProtectionKeyStore>(services => services.GetRequiredService<SqlDecisionLog>());
         builder.Services.AddSingleton<DecisionLogWriter>();
         builder.Services.AddSingleton<DecisionRecorder>();

@@ -51,14 +51,14 @@ public static class BacktestEndpoints
         if ((request.Files is null) == (request.SnapshotId is null)) errors["files"] = ["give the candidate as files or as snapshotId, one of the two"];
         if (request.Page < 1) errors["page"] = ["must be 1 or more"];
         if (request.PageSize is < 1 or > Backtester.MaxPageSize) errors["pageSize"] = [$"must be between 1 and {Backtester.MaxPageSize}"];
-        if (request.Files?.Keys.FirstOrDefault(name => !IsRuleFileName(name)) is { } bad) errors[$"files.{bad}"] = ["must be a plain file name ending in .json"];
+        if (request.Files?.Keys.FirstOrDefault(name => !CandidateFolder.IsRuleFileName(name)) is { } bad) errors[$"files.{bad}"] = ["must be a plain file name ending in .json"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The backtest request is not valid.");
 
         RulesetSnapshot candidate;
         IReadOnlyList<RuleError> caseFailures = [];
         if (request.Files is { } files)
         {
-            var (loaded, failures) = Load(files);
+            var (loaded, failures) = CandidateFolder.Load(files.ToDictionary(f => f.Key, f => System.Text.Encoding.UTF8.GetBytes(f.Value.ToJsonString())));
             if (loaded.Snapshot is null) return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, loaded.Errors, null));
             (candidate, caseFailures) = (loaded.Snapshot, failures);
         }
@@ -69,25 +69,4 @@ public static class BacktestEndpoints
         var report = await backtester.RunAsync(candidate, caseFailures, request.From, request.To, request.Page, request.PageSize, cancellationToken);
         return format == "html" ? TypedResults.Text(BacktestHtml.Render(report), "text/html; charset=utf-8") : TypedResults.Ok(report);
     }
-
-    /// <summary>Writes the candidate's files to a folder of their own, compiles it and runs its cases; errors name the files as sent.</summary>
-    private static (LoadResult Compiled, IReadOnlyList<RuleError> CaseFailures) Load(IReadOnlyDictionary<string, JsonNode> files)
-    {
-        var folder = Directory.CreateTempSubdirectory("creditdecision-candidate-");
-        try
-        {
-            foreach (var (name, content) in files) File.WriteAllText(Path.Combine(folder.FullName, name), content.ToJsonString());
-            var (compiled, caseFailures) = RulesDirectoryLoader.LoadCandidate(folder.FullName, TimeProvider.System);
-            return (compiled with { Errors = RulesStatusResponse.RelativeTo(folder.FullName, compiled.Errors) },
-                RulesStatusResponse.RelativeTo(folder.FullName, caseFailures));
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
-    }
-
-    private static bool IsRuleFileName(string name) =>
-        name.EndsWith(".json", StringComparison.Ordinal) && name.Length <= 100 && name == Path.GetFileName(name)
-        && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 }

@@ -1,4 +1,5 @@
 using CreditDecision.Api.Rules;
+using CreditDecision.Audit.Drafts;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Recording;
 using CreditDecision.Core.Contracts;
@@ -47,34 +48,62 @@ public sealed class ChallengerPromotion(
                 throw new PromotionRefusedException("The challenger is another version set.",
                     $"The challenger is now snapshot {candidate.Id}, not {expectedSnapshotId}. Review its report again before promoting it.");
             }
-            var previous = champion.Current;
-            if (previous?.Id == candidate.Id) throw new PromotionRefusedException("The challenger is already the champion.", $"Snapshot {candidate.Id} is live.");
-
-            IReadOnlyDictionary<string, byte[]> previousFiles;
-            try
-            {
-                previousFiles = await championWatcher.ReplaceFilesAsync(RuleFolder.Read(host.Directory), candidate.Id);
-            }
-            catch (RulesReplacementException ex)
-            {
-                throw new PromotionRefusedException("The challenger's files changed while promoting.", ex.Message);
-            }
-
-            var record = LogRecords.Promotion(previous?.Id ?? "", candidate, RecordTime.Now(clock), caller);
-            try
-            {
-                var stored = await writer.AppendAsync(record, candidate, portfolio: null, CancellationToken.None);
-                return Result(stored.Record, previous?.Id ?? "", candidate);
-            }
-            catch (DecisionLogUnavailableException)
-            {
-                if (previous is not null) await championWatcher.ReplaceFilesAsync(previousFiles, previous.Id);
-                throw;
-            }
+            return await ReplaceChampionAsync(RuleFolder.Read(host.Directory), candidate, caller, approval: null,
+                "The challenger is already the champion.", "The challenger's files changed while promoting.");
         }
         finally
         {
             _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>
+    /// Makes an approved draft's files the champion's, as a challenger promotion does; its record also names the draft's
+    /// makers, checker, rationale and evidence.
+    /// </summary>
+    /// <exception cref="PromotionRefusedException">The files are already live, or do not compile to <paramref name="candidate"/>.</exception>
+    public async Task<PromotionResult> PromoteDraftAsync(
+        IReadOnlyDictionary<string, byte[]> files, RulesetSnapshot candidate, DraftApproval approval, CallerContext caller, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await ReplaceChampionAsync(files, candidate, caller, approval,
+                "The draft's rules are already live.", "The draft's files do not compile to the approved version set.");
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    /// <summary>The one way rules become the champion: files replaced, snapshot swapped, promotion recorded; put back if the log refuses it.</summary>
+    private async Task<PromotionResult> ReplaceChampionAsync(
+        IReadOnlyDictionary<string, byte[]> files, RulesetSnapshot candidate, CallerContext caller, DraftApproval? approval, string alreadyLive, string notReplaced)
+    {
+        var previous = champion.Current;
+        if (previous?.Id == candidate.Id) throw new PromotionRefusedException(alreadyLive, $"Snapshot {candidate.Id} is live.");
+
+        IReadOnlyDictionary<string, byte[]> previousFiles;
+        try
+        {
+            previousFiles = await championWatcher.ReplaceFilesAsync(files, candidate.Id);
+        }
+        catch (RulesReplacementException ex)
+        {
+            throw new PromotionRefusedException(notReplaced, ex.Message);
+        }
+
+        var record = LogRecords.Promotion(previous?.Id ?? "", candidate, RecordTime.Now(clock), caller, approval);
+        try
+        {
+            var stored = await writer.AppendAsync(record, candidate, portfolio: null, CancellationToken.None);
+            return Result(stored.Record, previous?.Id ?? "", candidate);
+        }
+        catch (DecisionLogUnavailableException)
+        {
+            if (previous is not null) await championWatcher.ReplaceFilesAsync(previousFiles, previous.Id);
+            throw;
         }
     }
 

@@ -1,6 +1,8 @@
 using CreditDecision.Api.Audit;
 using CreditDecision.Api.Backtests;
 using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Drafts;
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Portfolio;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
@@ -18,6 +20,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.WebConsole;
@@ -32,6 +35,9 @@ public static class ConsoleExtensions
 {
     public const string Scheme = "Console";
     public const string CookieName = "creditdecision-console";
+
+    /// <summary>The route of a draft's page in the console.</summary>
+    public const string DraftPage = "/console/drafts/{id:guid}";
 
     /// <summary>Authorization policies of the console pages: signed in, and for some pages a role.</summary>
     public static class Policies
@@ -90,7 +96,15 @@ public static class ConsoleExtensions
             }
             await next(context);
         }));
-        app.MapRazorPages();
+        // A draft's raw editor posts a whole rule file: that page reads bodies up to the limit a draft file has over the API.
+        var draftFileBytes = app.Services.GetRequiredService<IOptions<BodyLimits>>().Value.BacktestBodyBytes;
+        app.MapRazorPages().Add(endpoint =>
+        {
+            if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && route.TrimStart('/') == DraftPage.TrimStart('/'))
+            {
+                endpoint.Metadata.Add(new RequestSizeLimitAttribute(draftFileBytes));
+            }
+        });
         // What the console links to that is not a page: the same handlers as the API, behind the console's cookie.
         var files = app.MapGroup("/console").ExcludeFromDescription().RequireRateLimiting(RateLimits.LogScan);
         files.MapGet("/audit/export", AuditEndpoints.Export).RequireAuthorization(Policies.Auditors);
@@ -101,6 +115,8 @@ public static class ConsoleExtensions
             BookRiskEndpoints.GetRisk(book, rules, clock, cancellationToken, Blank(asOf), Blank(since), format: "html")).RequireAuthorization(Policies.RulesReaders);
         files.MapGet("/stress/report", (BookAnalysis book, RulesHost rules, TimeProvider clock, CancellationToken cancellationToken, string scenario, string? asOf) =>
             BookRiskEndpoints.Stress(new StressRequest(scenario, Blank(asOf)), book, rules, clock, cancellationToken, format: "html")).RequireAuthorization(Policies.PolicyStaff);
+        files.MapGet("/drafts/{draftId:guid}/backtests/{backtestId:guid}", DraftEndpoints.GetBacktestReport).RequireAuthorization(Policies.PolicyStaff);
+        files.MapGet("/drafts/{draftId:guid}/export", DraftEndpoints.Export).RequireAuthorization(Policies.PolicyStaff);
     }
 
     /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>

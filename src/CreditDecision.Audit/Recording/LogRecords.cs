@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using CreditDecision.Audit.Drafts;
 using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
@@ -36,13 +37,21 @@ public static class LogRecords
         Make(RecordKinds.Monitoring, result.MonitoringId, result.LoanId, result.EnterpriseId, result.WarningLevel, result.ReviewedAt,
             caller, RequestJson(review), JsonSerializer.Serialize(result, ContractJson.Options), snapshot, activation: null);
 
-    /// <summary>Challenger rules made the champion: the version sets before and after, and who did it.</summary>
-    public static LogRecord Promotion(string previousSnapshotId, RulesetSnapshot promoted, DateTimeOffset promotedAt, CallerContext caller) =>
+    /// <summary>
+    /// Rules made the champion, the challenger's or an approved draft's: the version sets before and after, and who did
+    /// it; for a draft also its maker(s), checker, rationale and the evidence the checker approved on.
+    /// </summary>
+    public static LogRecord Promotion(
+        string previousSnapshotId, RulesetSnapshot promoted, DateTimeOffset promotedAt, CallerContext caller, DraftApproval? approval = null) =>
         Make(RecordKinds.Promotion, Guid.CreateVersion7(promotedAt), PromotionSubject, enterpriseId: "", "promoted", promotedAt,
-            caller, RequestJson(new { snapshotId = promoted.Id }),
-            JsonSerializer.Serialize(
-                new { previousSnapshotId, snapshotId = promoted.Id, promotedAt, promotedBy = caller.Caller, rulesets = promoted.AllVersionRefs },
-                ContractJson.Options),
+            caller, approval is null ? RequestJson(new { snapshotId = promoted.Id }) : RequestJson(new { snapshotId = promoted.Id, draftId = approval.DraftId }),
+            approval is null
+                ? JsonSerializer.Serialize(
+                    new { previousSnapshotId, snapshotId = promoted.Id, promotedAt, promotedBy = caller.Caller, rulesets = promoted.AllVersionRefs },
+                    ContractJson.Options)
+                : JsonSerializer.Serialize(
+                    new { previousSnapshotId, snapshotId = promoted.Id, promotedAt, promotedBy = caller.Caller, rulesets = promoted.AllVersionRefs, approval },
+                    ContractJson.Options),
             promoted, activation: null);
 
     /// <summary>

@@ -267,6 +267,9 @@ public static class RuleCaseRunner
         return new CaseResult(path, ruleset.Name, @case.Name!, [$"{what} failed: {failure.Message}"], new Dictionary<string, bool>(), error);
     }
 
+    /// <summary>Why a cases file cannot be used at all (not JSON, unknown keys, no base), or null when it can.</summary>
+    public static string? Unusable(string path) => Read(path).Error;
+
     private static (RuleCasesFile? File, string? Error) Read(string path)
     {
         try

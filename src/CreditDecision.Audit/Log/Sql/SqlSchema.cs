@@ -102,6 +102,49 @@ internal static class SqlSchema
             xml  TEXT NOT NULL
         );
         """,
+        $"""
+        CREATE TABLE drafts (
+            draft_id         TEXT PRIMARY KEY,
+            name             TEXT NOT NULL,
+            base_snapshot_id TEXT NOT NULL,
+            created_by       TEXT NOT NULL,
+            created_at_ms    {bigint} NOT NULL,
+            state            TEXT NOT NULL,
+            version          {bigint} NOT NULL,
+            authors          TEXT NOT NULL,
+            rationale        TEXT,
+            submitted_by     TEXT,
+            checker          TEXT,
+            review_comment   TEXT,
+            reviewed_at_ms   {bigint},
+            approved_against TEXT,
+            promotion_id     TEXT
+        );
+        CREATE TABLE draft_versions (
+            draft_id      TEXT NOT NULL,
+            version       {bigint} NOT NULL,
+            files         {blob} NOT NULL,
+            snapshot_id   TEXT NOT NULL,
+            saved_by      TEXT NOT NULL,
+            saved_at_ms   {bigint} NOT NULL,
+            case_failures TEXT NOT NULL,
+            PRIMARY KEY (draft_id, version)
+        );
+        CREATE TABLE draft_backtests (
+            backtest_id       TEXT PRIMARY KEY,
+            draft_id          TEXT NOT NULL,
+            version           {bigint} NOT NULL,
+            snapshot_id       TEXT NOT NULL,
+            from_ms           {bigint},
+            to_ms             {bigint},
+            decisions         {bigint} NOT NULL,
+            changed_decisions {bigint} NOT NULL,
+            run_by            TEXT NOT NULL,
+            run_at_ms         {bigint} NOT NULL,
+            html              TEXT NOT NULL
+        );
+        CREATE INDEX draft_backtests_draft ON draft_backtests (draft_id);
+        """,
     ];
 
     /// <summary>Migration 6 for SQLite: the decisions table rebuilt without UNIQUE on the key alone (SQLite's way to drop a constraint).</summary>
