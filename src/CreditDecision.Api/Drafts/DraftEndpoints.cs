@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using CreditDecision.Api.Challenger;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
@@ -202,7 +201,7 @@ public static class DraftEndpoints
 
     public static Task<Results<Ok<PromotionResult>, ProblemHttpResult>> Promote(
         Guid draftId, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken) =>
-        Refusable(async () => TypedResults.Ok(await drafts.PromoteAsync(draftId, DecisionEndpoints.RequestContext(http), cancellationToken)));
+        Refusable(async () => TypedResults.Ok(await drafts.PromoteAsync(draftId, CallerHeaders.Caller(http), cancellationToken)));
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
         Refusable(async () =>
@@ -262,5 +261,5 @@ public static class DraftEndpoints
         _ => null,
     };
 
-    private static string Caller(HttpContext http) => DecisionEndpoints.RequestContext(http).Caller;
+    private static string Caller(HttpContext http) => CallerHeaders.Caller(http).Caller;
 }

@@ -1,11 +1,11 @@
 using System.Security.Claims;
 using CreditDecision.Api.Audit;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Finals;
 using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditDecision.Api.Finals;
@@ -69,7 +69,7 @@ public static class FinalDecisionEndpoints
         string? from = null, string? to = null, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        var (start, end) = Period.Parse(from, to, errors);
         if (format is not (null or "json" or "html")) errors["format"] = ["must be json or html"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query is not valid.");
 
@@ -122,7 +122,7 @@ public static class FinalDecisionEndpoints
     public static async Task<Results<Ok<FinalDecision>, ValidationProblem, ProblemHttpResult>> Record(
         Guid decisionId, FinalDecisionRequest request, FinalDecisionRecorder recorder, HttpContext http, CancellationToken cancellationToken)
     {
-        var result = await recorder.RecordAsync(decisionId, request, OfficerOf(http.User), DecisionEndpoints.RequestContext(http), cancellationToken);
+        var result = await recorder.RecordAsync(decisionId, request, OfficerOf(http.User), CallerHeaders.Caller(http), cancellationToken);
         if (result.Recorded is { } final) return TypedResults.Ok(final);
         if (result.Errors is { } errors) return TypedResults.ValidationProblem(errors, title: "The final decision is not valid.");
         var refusal = result.Refusal!;

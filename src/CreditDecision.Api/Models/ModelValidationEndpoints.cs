@@ -1,11 +1,10 @@
 using System.Buffers;
-using CreditDecision.Api.Audit;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Security;
 using CreditDecision.Audit.Performance;
 using CreditDecision.Audit.Recording;
 using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Decisions;
 using Microsoft.AspNetCore.Http.Features;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -36,6 +35,7 @@ public static class ModelValidationEndpoints
         routes.MapGroup("/outcomes").WithTags("Model validation").RequireRole(Roles.ModelRisk)
             .MapPost("/", RecordOutcomes)
             .WithName("RecordOutcomes")
+            .ChecksCallerHeaders(CallerHeaders.RequestId)
             .WithSummary("Record what happened to decided loans: default, cure, write-off or prepayment")
             .WithDescription(
                 "Send application/json (one outcome) or application/x-ndjson (one outcome per line, any number, streamed: a year of outcomes of a " +
@@ -75,7 +75,7 @@ public static class ModelValidationEndpoints
         string? from = null, string? to = null, int horizonMonths = 12, string? reference = null, string? format = null)
     {
         var errors = new Dictionary<string, string[]>();
-        var (start, end) = AuditEndpoints.Period(from, to, errors);
+        var (start, end) = Period.Parse(from, to, errors);
         if (horizonMonths is < 0 or > PerformanceReporter.MaxHorizonMonths) errors["horizonMonths"] = [$"must be between 0 and {PerformanceReporter.MaxHorizonMonths}"];
         if (format is not (null or "json" or "html")) errors["format"] = ["must be json or html"];
         var referenceWindow = ReferenceWindow(reference, errors);
@@ -95,7 +95,7 @@ public static class ModelValidationEndpoints
         if (reference is null) return null;
         var ends = reference.Split('/');
         var parsed = new Dictionary<string, string[]>();
-        var (start, end) = ends.Length == 2 ? AuditEndpoints.Period(ends[0], ends[1], parsed) : (null, null);
+        var (start, end) = ends.Length == 2 ? Period.Parse(ends[0], ends[1], parsed) : default;
         if (start is { } from && end is { } to && parsed.Count == 0) return (from, to);
         errors["reference"] = ["must be an ISO 8601 interval of two dates or date-times, e.g. 2025-01-01/2026-01-01, the second after the first"];
         return null;
@@ -104,14 +104,7 @@ public static class ModelValidationEndpoints
     public static async Task<Results<Ok<RecordedOutcome>, EmptyHttpResult, ValidationProblem, ProblemHttpResult>> RecordOutcomes(
         HttpContext http, OutcomeService outcomes, CancellationToken cancellationToken)
     {
-        var requestId = http.Request.Headers[DecisionEndpoints.RequestIdHeader].FirstOrDefault();
-        if (!DecisionEndpoints.IsValidKey(requestId))
-        {
-            return TypedResults.ValidationProblem(
-                new Dictionary<string, string[]> { [DecisionEndpoints.RequestIdHeader] = [DecisionEndpoints.InvalidKey] },
-                title: "A request header is not valid.");
-        }
-        var caller = DecisionEndpoints.RequestContext(http, requestId);
+        var caller = CallerHeaders.Caller(http, CallerHeaders.RequestIdOf(http));
         var mediaType = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (mediaType == Ndjson)
         {

@@ -10,7 +10,6 @@ using CreditDecision.Audit.Backtests;
 using CreditDecision.Audit.Challenger;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Provisioning;
-using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Authentication.Cookies;

@@ -1,6 +1,6 @@
+using CreditDecision.Api.Infrastructure;
 using System.Text.Json.Nodes;
 using CreditDecision.Api.WebConsole;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Drafts;
 using CreditDecision.Audit.Drafts;
 using CreditDecision.Audit.Recording;
@@ -114,7 +114,7 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
     {
         try
         {
-            await drafts.SaveFileAsync(Id, FileName, content, DecisionEndpoints.RequestContext(HttpContext).Caller, cancellationToken);
+            await drafts.SaveFileAsync(Id, FileName, content, CallerHeaders.Caller(HttpContext).Caller, cancellationToken);
             Done = $"Saved {FileName}.";
             await LoadAsync(cancellationToken);
         }
@@ -133,7 +133,7 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
         if (!await LoadAsync(cancellationToken)) return NotFound();
         try
         {
-            Done = await act(DecisionEndpoints.RequestContext(HttpContext));
+            Done = await act(CallerHeaders.Caller(HttpContext));
         }
         catch (DraftRefusedException refused)
         {

@@ -1,5 +1,5 @@
+using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.WebConsole;
-using CreditDecision.Api.Decisions;
 using CreditDecision.Api.Drafts;
 using CreditDecision.Audit.Drafts;
 using Microsoft.AspNetCore.Authorization;
@@ -28,7 +28,7 @@ public sealed class IndexModel(PolicyDrafts drafts) : PageModel
         }
         try
         {
-            var state = await drafts.CreateAsync(name.Trim(), null, DecisionEndpoints.RequestContext(HttpContext).Caller, cancellationToken);
+            var state = await drafts.CreateAsync(name.Trim(), null, CallerHeaders.Caller(HttpContext).Caller, cancellationToken);
             return Redirect($"/console/drafts/{state.Draft.DraftId}");
         }
         catch (DraftRefusedException refused)
