@@ -2,14 +2,13 @@ using System.Text.Json;
 using CreditDecision.Audit.Log.Sql;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Recording;
-using CreditDecision.Cli;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 using Microsoft.Data.Sqlite;
 
-namespace CreditDecision.Core.Tests;
+namespace CreditDecision.Cli.Tests;
 
 /// <summary><c>replay</c>, <c>verify</c> and <c>backtest</c> of the CLI against a real SQLite decision log written by the recorder.</summary>
 public sealed class AuditCommandLineTests : IDisposable

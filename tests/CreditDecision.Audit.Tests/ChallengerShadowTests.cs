@@ -6,7 +6,7 @@ using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
-namespace CreditDecision.Core.Tests;
+namespace CreditDecision.Audit.Tests;
 
 /// <summary>The challenger's queue never makes the champion wait: beyond its capacity decisions are skipped and counted.</summary>
 public sealed class ChallengerShadowTests : IDisposable

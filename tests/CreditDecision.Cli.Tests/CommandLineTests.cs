@@ -1,6 +1,5 @@
-using CreditDecision.Cli;
 
-namespace CreditDecision.Core.Tests;
+namespace CreditDecision.Cli.Tests;
 
 /// <summary>The policy staff's CLI, run through its real entry point on real folders.</summary>
 public class CommandLineTests
