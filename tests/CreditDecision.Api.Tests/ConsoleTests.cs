@@ -20,7 +20,7 @@ public sealed class ConsoleTests : IDisposable
     }
 
     /// <summary>Screenshots go to a temporary folder, and to docs/console when CREDITDECISION_KEEP_SCREENSHOTS names a folder.</summary>
-    private static async Task Screenshot(BrowserSession browser, string name)
+    internal static async Task Screenshot(BrowserSession browser, string name)
     {
         var folder = Environment.GetEnvironmentVariable("CREDITDECISION_KEEP_SCREENSHOTS") is { } keep ? Path.Combine(keep, "console") : Path.GetTempPath();
         Directory.CreateDirectory(folder);
@@ -169,7 +169,7 @@ public sealed class ConsoleTests : IDisposable
     }
 
     /// <summary>Runs axe-core's WCAG 2.0 and 2.1 A and AA rules on the page; returns each violation with the elements it names.</summary>
-    private static async Task<string[]> AuditAsync(BrowserSession browser, string axe)
+    internal static async Task<string[]> AuditAsync(BrowserSession browser, string axe)
     {
         await browser.AddScriptAsync(axe);
         return await browser.EvaluateAsync<string[]>("""

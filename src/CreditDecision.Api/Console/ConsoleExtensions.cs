@@ -36,6 +36,8 @@ public static class ConsoleExtensions
         public const string RulesReaders = "console-rules";
         public const string Auditors = "console-audit";
         public const string PolicyStaff = "console-policy";
+        public const string CreditOfficers = "console-credit-officers";
+        public const string OverrideReaders = "console-overrides";
     }
 
     public static void AddConsole(this WebApplicationBuilder builder)
@@ -67,7 +69,9 @@ public static class ConsoleExtensions
             .AddPolicy(Policies.SignedIn, ConsolePolicy())
             .AddPolicy(Policies.RulesReaders, ConsolePolicy(Roles.Policy, Roles.Auditor))
             .AddPolicy(Policies.Auditors, ConsolePolicy(Roles.Auditor))
-            .AddPolicy(Policies.PolicyStaff, ConsolePolicy(Roles.Policy));
+            .AddPolicy(Policies.PolicyStaff, ConsolePolicy(Roles.Policy))
+            .AddPolicy(Policies.CreditOfficers, ConsolePolicy(Roles.CreditOfficer))
+            .AddPolicy(Policies.OverrideReaders, ConsolePolicy(Roles.Auditor, Roles.Policy));
     }
 
     public static void MapConsole(this WebApplication app)
@@ -93,6 +97,8 @@ public static class ConsoleExtensions
         files.MapGet("/challenger/report", (ChallengerReporter reporter, CancellationToken cancellationToken, string? from, string? to) =>
             ChallengerEndpoints.Report(reporter, cancellationToken, from, to, format: "html")).RequireAuthorization(Policies.RulesReaders);
         files.MapGet("/backtest", Backtest).RequireAuthorization(Policies.PolicyStaff);
+        files.MapGet("/reports/overrides", (IDecisionLog log, TimeProvider clock, IOptions<Finals.FinalDecisionOptions> options, CancellationToken cancellationToken) =>
+            Finals.FinalDecisionEndpoints.Overrides(log, clock, options, cancellationToken, format: "html")).RequireAuthorization(Policies.OverrideReaders);
     }
 
     /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>
