@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using CreditDecision.Audit.Finals;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Log.Sql;
@@ -17,10 +16,9 @@ namespace CreditDecision.Benchmarks;
 /// What recording a credit officer's final decision costs against appending an engine decision, on the SQLite log
 /// (WAL, synchronous=FULL), one request at a time so each is its own durable commit: the final reads its decision and
 /// the finals already on it, runs the checks and appends its record. Each iteration first logs 32 referred decisions
-/// for its finals to close.
+/// for its finals to close (an iteration setup makes BenchmarkDotNet invoke each benchmark once per iteration).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 15, invocationCount: 1)]
 public class FinalDecisionBenchmarks
 {
     private const int PerIteration = 32;
