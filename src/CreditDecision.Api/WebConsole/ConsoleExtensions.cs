@@ -45,6 +45,8 @@ public static class ConsoleExtensions
         public const string RulesReaders = "console-rules";
         public const string Auditors = "console-audit";
         public const string PolicyStaff = "console-policy";
+        public const string CreditOfficers = "console-credit-officers";
+        public const string OverrideReaders = "console-overrides";
     }
 
     public static void AddConsole(this WebApplicationBuilder builder)
@@ -76,7 +78,9 @@ public static class ConsoleExtensions
             .AddPolicy(Policies.SignedIn, ConsolePolicy())
             .AddPolicy(Policies.RulesReaders, ConsolePolicy(Roles.Policy, Roles.Auditor))
             .AddPolicy(Policies.Auditors, ConsolePolicy(Roles.Auditor))
-            .AddPolicy(Policies.PolicyStaff, ConsolePolicy(Roles.Policy));
+            .AddPolicy(Policies.PolicyStaff, ConsolePolicy(Roles.Policy))
+            .AddPolicy(Policies.CreditOfficers, ConsolePolicy(Roles.CreditOfficer))
+            .AddPolicy(Policies.OverrideReaders, ConsolePolicy(Roles.Auditor, Roles.Policy));
     }
 
     public static void MapConsole(this WebApplication app)
@@ -116,6 +120,8 @@ public static class ConsoleExtensions
             BookRiskEndpoints.Stress(new StressRequest(scenario, Blank(asOf)), book, rules, clock, cancellationToken, format: "html")).RequireAuthorization(Policies.PolicyStaff);
         files.MapGet("/drafts/{draftId:guid}/backtests/{backtestId:guid}", DraftEndpoints.GetBacktestReport).RequireAuthorization(Policies.PolicyStaff);
         files.MapGet("/drafts/{draftId:guid}/export", DraftEndpoints.Export).RequireAuthorization(Policies.PolicyStaff);
+        files.MapGet("/reports/overrides", (IDecisionLog log, TimeProvider clock, IOptions<Finals.FinalDecisionOptions> options, CancellationToken cancellationToken) =>
+            Finals.FinalDecisionEndpoints.Overrides(log, clock, options, cancellationToken, format: "html")).RequireAuthorization(Policies.OverrideReaders);
     }
 
     /// <summary>The backtest endpoint itself, for a logged version set, answering with its HTML report.</summary>

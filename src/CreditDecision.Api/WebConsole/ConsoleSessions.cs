@@ -28,6 +28,7 @@ public sealed class ConsoleSessions(ApiKeyRing keys, IOptions<ConsoleOptions> op
         [
             new(ClaimTypes.Name, key.Name),
             .. key.Roles.Select(role => new Claim(ClaimTypes.Role, role)),
+            .. key.AuthorityLevel is { } level ? [new Claim(AuthorityLevels.ClaimType, level)] : Array.Empty<Claim>(),
             new(KeyClaim, Fingerprint(key)),
             new(SignedInClaim, clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         ];
@@ -42,6 +43,7 @@ public sealed class ConsoleSessions(ApiKeyRing keys, IOptions<ConsoleOptions> op
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(fingerprint), Encoding.ASCII.GetBytes(Fingerprint(key)))) return false;
         var roles = session.FindAll(ClaimTypes.Role).Select(claim => claim.Value).Order(StringComparer.Ordinal);
         if (!roles.SequenceEqual(key.Roles.Order(StringComparer.Ordinal))) return false;
+        if (session.FindFirstValue(AuthorityLevels.ClaimType) != key.AuthorityLevel) return false;
         return long.TryParse(session.FindFirstValue(SignedInClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var signedIn)
             && clock.GetUtcNow() < DateTimeOffset.FromUnixTimeSeconds(signedIn) + options.Value.SessionLifetime;
     }

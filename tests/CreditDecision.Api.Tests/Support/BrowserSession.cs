@@ -42,6 +42,9 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public Task FillAsync(string selector, string value) => _page.FillAsync(selector, value);
 
+    /// <summary>Ticks a checkbox.</summary>
+    public Task CheckAsync(string selector) => _page.CheckAsync(selector);
+
     /// <summary>Chooses the option with this value in a drop-down list.</summary>
     public Task SelectAsync(string selector, string value) => _page.SelectOptionAsync(selector, value);
 

@@ -183,7 +183,7 @@ public sealed class ConsoleTests : IDisposable
     }
 
     /// <summary>Runs axe-core's WCAG 2.0 and 2.1 A and AA rules on the page; returns each violation with the elements it names.</summary>
-    private static Task<string[]> AuditAsync(BrowserSession browser, string axe) => ConsoleAudit.RunAsync(browser, axe);
+    internal static Task<string[]> AuditAsync(BrowserSession browser, string axe) => ConsoleAudit.RunAsync(browser, axe);
 
     /// <summary>Form fields without a label and buttons or links without text: what a screen reader could not name.</summary>
     private const string UnnamedControls = """

@@ -20,6 +20,9 @@ public sealed class DetailModel(IDecisionLog log, DecisionReplayer replayer) : P
     public DecisionResponse? Decision { get; private set; }
     public IReadOnlyList<(string Path, string Value)> ApplicationFields { get; private set; } = [];
     public ReplayResult? Replay { get; private set; }
+
+    /// <summary>The final decisions credit officers recorded on this decision, oldest first.</summary>
+    public IReadOnlyList<FinalDecision> Finals { get; private set; } = [];
     public string? ReplayError { get; private set; }
     private RulesetSnapshot? _snapshot;
 
@@ -52,6 +55,8 @@ public sealed class DetailModel(IDecisionLog log, DecisionReplayer replayer) : P
             return;
         }
         Decision = JsonSerializer.Deserialize<DecisionResponse>(record.ResponseJson, ContractJson.Options);
+        Finals = [.. (await log.FindBySubjectAsync(RecordKinds.Final, Id.ToString("D"), cancellationToken))
+            .Select(f => JsonSerializer.Deserialize<FinalDecision>(f.ResponseJson, ContractJson.Options)!)];
         ApplicationFields = [.. Flatten(JsonNode.Parse(record.RequestJson), "")];
         try
         {
