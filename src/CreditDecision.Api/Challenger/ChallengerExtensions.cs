@@ -20,7 +20,8 @@ public static class ChallengerExtensions
             var directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.ChallengerDirectory));
             return new ChallengerRules(new RulesHost(directory, services.GetRequiredService<RulesHost>().Archive, services.GetRequiredService<TimeProvider>()));
         });
-        builder.Services.AddHostedService<ChallengerFolderActivation>();
+        builder.Services.AddSingleton<ChallengerFolderActivation>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ChallengerFolderActivation>());
         builder.Services.AddSingleton(services =>
         {
             var host = services.GetRequiredService<ChallengerRules>().Host;
@@ -34,10 +35,13 @@ public static class ChallengerExtensions
 }
 
 /// <summary>Loads and follows the challenger folder exactly as the champion's is followed, when there is one.</summary>
-internal sealed class ChallengerFolderActivation(ChallengerRules challenger, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
+public sealed class ChallengerFolderActivation(ChallengerRules challenger, IOptions<RulesOptions> options, ILogger<RulesActivation> logger)
     : IHostedService, IDisposable
 {
     private readonly RulesActivation? _activation = challenger.Host is { } host ? new RulesActivation(host, options, logger, RulesActivation.Challenger) : null;
+
+    /// <summary>What follows the challenger folder; null when no challenger is configured.</summary>
+    public RulesActivation? Activation => _activation;
 
     public Task StartAsync(CancellationToken cancellationToken) => _activation?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 
