@@ -228,6 +228,34 @@ public sealed class DraftTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, (await maker.PostAsJsonAsync("/drafts", new { name = " " })).StatusCode);
     }
 
+    [Fact]
+    public async Task An_approved_draft_goes_live_as_the_shadow_challenger_and_the_champion_stays()
+    {
+        var rules = Own(RepoPaths.CopyOfRules());
+        var challengerFolder = Own(OwnerScoreHistory.ChallengerFolder());
+        var app = Own(new CreditDecisionApplication(rules.Path) { ChallengerDirectory = challengerFolder.Path });
+        var maker = Own(app.CreateClient()).WithKey(TestKeys.PolicyTeam);
+        var checker = Own(app.CreateClient());
+        var champion = (await (await checker.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString();
+        var id = (await CreateDraftAsync(maker)).GetProperty("draftId").GetString()!;
+        await RaiseMinimumScoreAsync(maker, id);
+        var draft = await UpdateCaseAsync(maker, id);
+        Assert.Equal(HttpStatusCode.OK, (await maker.PostAsJsonAsync($"/drafts/{id}/backtests", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await maker.PostAsJsonAsync($"/drafts/{id}/submit", new { rationale = "Watch it on live traffic first." })).StatusCode);
+        var early = await checker.PostAsync($"/drafts/{id}/challenger", null);
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ReviewAsync(checker, id, "approve", "Shadow it for a month.")).StatusCode);
+
+        var shadowed = await checker.PostAsync($"/drafts/{id}/challenger", null);
+        Assert.Equal(HttpStatusCode.OK, shadowed.StatusCode);
+        var expected = draft.GetProperty("snapshotId").GetString();
+        Assert.Equal(expected, (await shadowed.ReadJson()).GetProperty("rulesets").GetProperty("snapshot").GetString());
+        Assert.Equal(expected, (await (await checker.GetAsync("/challenger")).ReadJson()).GetProperty("rulesets").GetProperty("snapshot").GetString());
+        Assert.Equal(champion, (await (await checker.GetAsync("/rulesets")).ReadJson()).GetProperty("snapshot").GetString());
+        Assert.Contains("\"minimumOwnerCreditScore\": 501", File.ReadAllText(Path.Combine(challengerFolder.Path, "approval.json")));
+        Assert.Equal("approved", (await (await checker.GetAsync($"/drafts/{id}")).ReadJson()).GetProperty("state").GetString());
+    }
+
     /// <summary>Two nodes on one PostgreSQL log: a draft made on one is approved and promoted on the other, and both go live with it.</summary>
     [SkippableFact]
     public async Task A_draft_made_on_one_node_is_approved_and_promoted_on_the_other()

@@ -21,7 +21,8 @@ public static class ChallengerExtensions
             var directory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, options.ChallengerDirectory));
             return new ChallengerRules(new RulesHost(directory, services.GetRequiredService<RulesHost>().Archive, services.GetRequiredService<TimeProvider>()));
         });
-        builder.Services.AddHostedService<ChallengerFolderWatcher>();
+        builder.Services.AddSingleton<ChallengerFolderWatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ChallengerFolderWatcher>());
         builder.Services.AddSingleton(services =>
         {
             var host = services.GetRequiredService<ChallengerRules>().Host;
@@ -36,10 +37,13 @@ public static class ChallengerExtensions
 }
 
 /// <summary>Loads and follows the challenger folder exactly as the champion's is followed, when there is one.</summary>
-internal sealed class ChallengerFolderWatcher(ChallengerRules challenger, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesFolderWatcher> logger)
+public sealed class ChallengerFolderWatcher(ChallengerRules challenger, IOptions<RulesOptions> options, ServiceMetrics metrics, ILogger<RulesFolderWatcher> logger)
     : IHostedService, IDisposable
 {
     private readonly RulesFolderWatcher? _watcher = challenger.Host is { } host ? new RulesFolderWatcher(host, options, metrics, logger, RulesFolderWatcher.Challenger) : null;
+
+    /// <summary>What follows the challenger folder; null when no challenger is configured.</summary>
+    public RulesFolderWatcher? Watcher => _watcher;
 
     public Task StartAsync(CancellationToken cancellationToken) => _watcher?.StartAsync(cancellationToken) ?? Task.CompletedTask;
 

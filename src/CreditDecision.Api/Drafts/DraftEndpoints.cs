@@ -3,6 +3,7 @@ using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
 using CreditDecision.Api.Security;
+using CreditDecision.Audit.Challenger;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -83,6 +84,14 @@ public static class DraftEndpoints
             .WithDescription(
                 "The draft's files replace the rules folder's and the live rules switch in one step, as a challenger promotion does; the promotion " +
                 "record (kind 'promotion') carries the approval. 409 when the draft is not approved, or the live rules changed since it was approved.")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{draftId:guid}/challenger", Shadow)
+            .WithName("ShadowDraft")
+            .WithSummary("Put an approved draft live as the shadow challenger, to watch it on live traffic before promoting it")
+            .WithDescription(
+                "The draft's files replace the challenger folder's (Rules:ChallengerDirectory) and the challenger switches to them; the answer is " +
+                "GET /challenger's. The draft stays approved, to be promoted later. 409 when the draft is not approved or no challenger is configured.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         group.MapGet("/{draftId:guid}/export", Export)
@@ -202,6 +211,14 @@ public static class DraftEndpoints
     public static Task<Results<Ok<PromotionResult>, ProblemHttpResult>> Promote(
         Guid draftId, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken) =>
         Refusable(async () => TypedResults.Ok(await drafts.PromoteAsync(draftId, CallerHeaders.Caller(http), cancellationToken)));
+
+    public static Task<Results<Ok<ChallengerState>, ProblemHttpResult>> Shadow(
+        Guid draftId, PolicyDrafts drafts, ChallengerRules challenger, ChallengerShadow shadow, RulesHost champion, CancellationToken cancellationToken) =>
+        Refusable(async () =>
+        {
+            await drafts.ShadowAsync(draftId, cancellationToken);
+            return ChallengerEndpoints.GetState(challenger, shadow, champion);
+        });
 
     public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
         Refusable(async () =>

@@ -30,7 +30,9 @@ public sealed class DraftFileRefusedException(IReadOnlyList<RuleError> errors) :
 /// changes and is promoted as a challenger is (<see cref="ChallengerPromotion"/>), its record naming maker, checker,
 /// rationale and evidence.
 /// </summary>
-public sealed class PolicyDrafts(IDraftStore store, RulesHost rules, DecisionReplayer replayer, Backtester backtester, ChallengerPromotion promotion, TimeProvider clock)
+public sealed class PolicyDrafts(
+    IDraftStore store, RulesHost rules, DecisionReplayer replayer, Backtester backtester, ChallengerPromotion promotion,
+    ChallengerFolderWatcher challenger, TimeProvider clock)
 {
     public const int MaxNameLength = 100;
     public const int MaxTextLength = 4000;
@@ -222,6 +224,29 @@ public sealed class PolicyDrafts(IDraftStore store, RulesHost rules, DecisionRep
         }
         await store.UpdateDraftAsync(draft, draft with { State = DraftStates.Promoted, PromotionId = promoted.PromotionId }, cancellationToken);
         return promoted;
+    }
+
+    /// <summary>
+    /// Puts an approved draft live as the shadow challenger: its files replace the challenger folder's, in one swap
+    /// on the challenger's reloader. The draft stays approved, to be promoted once its challenger report convinces.
+    /// </summary>
+    public async Task ShadowAsync(Guid draftId, CancellationToken cancellationToken)
+    {
+        var state = await GetAsync(draftId, cancellationToken);
+        if (state.Draft.State != DraftStates.Approved)
+        {
+            throw new DraftRefusedException(StatusCodes.Status409Conflict, $"The draft is {state.Draft.State}.", "Only an approved draft can be put live as the challenger.");
+        }
+        var activation = challenger.Watcher
+            ?? throw new DraftRefusedException(StatusCodes.Status409Conflict, "No challenger is configured.", "Set Rules:ChallengerDirectory to run one.");
+        try
+        {
+            await activation.ReplaceFilesAsync(state.Version.Files, state.Version.SnapshotId);
+        }
+        catch (RulesReplacementException ex)
+        {
+            throw new DraftRefusedException(StatusCodes.Status409Conflict, "The challenger folder refused the draft's files.", ex.Message);
+        }
     }
 
     /// <summary>What the draft's current version changes against the live rules, per ruleset.</summary>

@@ -279,7 +279,10 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 409, body: relabelled, key: maker);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/promote", 409);
         await Exchange(s, HttpMethod.Post, $"{missingDraft}/promote", 404);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/challenger", 409);
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/challenger", 404);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/review", 200, body: JsonSerializer.Serialize(new { verdict = "approve", comment = "Label only." }));
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/challenger", 200);
         await Exchange(s, HttpMethod.Get, $"{draftPath}/export", 200);
         await Exchange(s, HttpMethod.Get, $"{missingDraft}/export", 404);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/promote", 200);

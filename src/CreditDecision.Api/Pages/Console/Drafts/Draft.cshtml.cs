@@ -90,6 +90,13 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
                 return verdict == "approve" ? "Approved." : "Rejected: back to its maker.";
             }, cancellationToken);
 
+    public Task<IActionResult> OnPostShadowAsync(CancellationToken cancellationToken) =>
+        ActAsync("promote", async _ =>
+        {
+            await drafts.ShadowAsync(Id, cancellationToken);
+            return $"Live as the shadow challenger: version set {State.Version.SnapshotId[..12]}. Its report is on the Challenger page.";
+        }, cancellationToken);
+
     public Task<IActionResult> OnPostPromoteAsync(CancellationToken cancellationToken) =>
         ActAsync("promote", async caller =>
         {
