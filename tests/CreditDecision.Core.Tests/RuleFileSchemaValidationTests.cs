@@ -6,7 +6,7 @@ namespace CreditDecision.Core.Tests;
 /// <summary>
 /// rules/schema as JSON Schema 2020-12, evaluated with JsonSchema.Net: every shipped file conforms, and a structural
 /// error is found by the schema and the compiler alike, but only the compiler names the rule and says what to do
-/// (docs/decisions/0015-rule-file-structure-checked-by-the-compiler.md).
+/// (docs/decisions/0016-rule-file-structure-checked-by-the-compiler.md).
 /// </summary>
 public sealed class RuleFileSchemaValidationTests
 {

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Api.Finals;
 using CreditDecision.Audit.Finals;
 using CreditDecision.Audit.Log;

@@ -1,4 +1,4 @@
-using CreditDecision.Api.Console;
+using CreditDecision.Api.WebConsole;
 using CreditDecision.Audit.Finals;
 using CreditDecision.Audit.Log;
 using Microsoft.AspNetCore.Authorization;
