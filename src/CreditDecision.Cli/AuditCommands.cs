@@ -1,10 +1,12 @@
 using System.Text.Json;
 using CreditDecision.Audit.Backtests;
 using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Performance;
 using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Validation;
 
 namespace CreditDecision.Cli;
 
@@ -68,6 +70,36 @@ internal static class AuditCommands
         var report = await new Backtester(log, replayer).RunAsync(candidate, caseFailures, from, to, page, pageSize, CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, Indented));
         if (options.TryGetValue("html", out var htmlFile)) await File.WriteAllTextAsync(htmlFile, BacktestHtml.Render(report));
+        return 0;
+    }
+
+    /// <summary>The rating model's performance report, as <c>GET /models/{ruleset}/performance</c> gives it, with the default traffic-light thresholds.</summary>
+    public static async Task<int> PerformanceAsync(string ruleset, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
+    {
+        if (Unknown(options, "from", "to", "horizon-months", "reference", "html", "log", "connection") is { } unknown) return Usage(errors, $"performance has no option --{unknown}.");
+        if (!TryInstant(options, "from", out var from) || !TryInstant(options, "to", out var to)) return Usage(errors, "--from and --to take a date (2026-11-01) or a time with offset.");
+        if (!int.TryParse(options.GetValueOrDefault("horizon-months", "12"), out var horizon) || horizon is < 0 or > PerformanceReporter.MaxHorizonMonths)
+        {
+            return Usage(errors, $"--horizon-months takes a whole number of months from 0 to {PerformanceReporter.MaxHorizonMonths}.");
+        }
+        (DateTimeOffset, DateTimeOffset)? reference = null;
+        if (options.TryGetValue("reference", out var interval))
+        {
+            var ends = interval.Split('/');
+            var window = new Dictionary<string, string> { ["from"] = ends[0], ["to"] = ends.Length == 2 ? ends[1] : "" };
+            if (ends.Length != 2 || !TryInstant(window, "from", out var start) || !TryInstant(window, "to", out var end) || end <= start)
+            {
+                return Usage(errors, "--reference takes an interval of two dates, e.g. 2025-01-01/2026-01-01, the second after the first.");
+            }
+            reference = (start!.Value, end!.Value);
+        }
+
+        await using var log = Open(options);
+        var replayer = new DecisionReplayer(log, archive: null, () => null, () => PortfolioSnapshot.Empty);
+        var report = await new PerformanceReporter(log, replayer, TimeProvider.System)
+            .RunAsync(new PerformanceQuery(ruleset, from, to, horizon, reference), ValidationThresholds.Default, CancellationToken.None);
+        output.WriteLine(JsonSerializer.Serialize(report, Indented));
+        if (options.TryGetValue("html", out var htmlFile)) await File.WriteAllTextAsync(htmlFile, PerformanceHtml.Render(report));
         return 0;
     }
 
