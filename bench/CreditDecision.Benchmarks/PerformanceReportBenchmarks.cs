@@ -2,7 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Log.Sql;
 using CreditDecision.Audit.Performance;
@@ -26,9 +29,16 @@ namespace CreditDecision.Benchmarks;
 /// $TMPDIR/creditdecision-performance for later runs.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1)]
+[Config(typeof(OneColdRun))]
 public class PerformanceReportBenchmarks
 {
+    /// <summary>One cold run in this process: a run lasts minutes, and the log files it reads are generated here.</summary>
+    private sealed class OneColdRun : ManualConfig
+    {
+        public OneColdRun() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(0).WithIterationCount(1)
+            .WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private const int Templates = 200;
     private static readonly DateTimeOffset DecidedAt = new(2025, 1, 15, 9, 0, 0, TimeSpan.Zero);
 
