@@ -36,7 +36,7 @@ public class PerformanceReportBenchmarks
     private sealed class OneColdRun : ManualConfig
     {
         public OneColdRun() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(0).WithIterationCount(1)
-            .WithToolchain(InProcessEmitToolchain.Instance));
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(40), logOutput: true)));
     }
 
     private const int Templates = 200;
