@@ -1,11 +1,13 @@
 using System.Text.Json;
 using CreditDecision.Audit.Backtests;
 using CreditDecision.Audit.Log.Sql;
+using CreditDecision.Audit.Performance;
 using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
+using CreditDecision.Core.Validation;
 
 namespace CreditDecision.Cli;
 
@@ -71,6 +73,39 @@ internal static class AuditCommands
         var report = await new Backtester(log, replayer).RunAsync(candidate, caseFailures, period.From, period.To, page, pageSize, CancellationToken.None);
         output.WriteLine(JsonSerializer.Serialize(report, Indented));
         if (options.TryGetValue("html", out var htmlFile)) await File.WriteAllTextAsync(htmlFile, BacktestHtml.Render(report));
+        return 0;
+    }
+
+    /// <summary>The rating model's performance report, as <c>GET /models/{ruleset}/performance</c> gives it, with the default traffic-light thresholds.</summary>
+    public static async Task<int> PerformanceAsync(string ruleset, IReadOnlyDictionary<string, string> options, TextWriter output, TextWriter errors)
+    {
+        if (Unknown(options, "from", "to", "horizon-months", "reference", "html", "log", "connection") is { } unknown) return Usage(errors, $"performance has no option --{unknown}.");
+        var periodErrors = new Dictionary<string, string[]>();
+        var (from, to) = Period.Parse(options.GetValueOrDefault("from"), options.GetValueOrDefault("to"), periodErrors, "--from", "--to");
+        if (periodErrors.Count > 0) return Usage(errors, string.Join(" ", periodErrors.Select(error => $"{error.Key} {error.Value[0]}.")));
+        if (!int.TryParse(options.GetValueOrDefault("horizon-months", "12"), out var horizon) || horizon is < 0 or > PerformanceReporter.MaxHorizonMonths)
+        {
+            return Usage(errors, $"--horizon-months takes a whole number of months from 0 to {PerformanceReporter.MaxHorizonMonths}.");
+        }
+        (DateTimeOffset, DateTimeOffset)? reference = null;
+        if (options.TryGetValue("reference", out var interval))
+        {
+            var ends = interval.Split('/');
+            var referenceErrors = new Dictionary<string, string[]>();
+            var (start, end) = ends.Length == 2 ? Period.Parse(ends[0], ends[1], referenceErrors) : default;
+            if (ends.Length != 2 || referenceErrors.Count > 0 || start is null || end is null)
+            {
+                return Usage(errors, "--reference takes an interval of two dates, e.g. 2025-01-01/2026-01-01, the second after the first.");
+            }
+            reference = (start!.Value, end!.Value);
+        }
+
+        await using var log = Open(options);
+        var replayer = new DecisionReplayer(log, archive: null, () => null, () => PortfolioSnapshot.Empty);
+        var report = await new PerformanceReporter(log, replayer, TimeProvider.System)
+            .RunAsync(new PerformanceQuery(ruleset, from, to, horizon, reference), ValidationThresholds.Default, CancellationToken.None);
+        output.WriteLine(JsonSerializer.Serialize(report, Indented));
+        if (options.TryGetValue("html", out var htmlFile)) await File.WriteAllTextAsync(htmlFile, PerformanceHtml.Render(report));
         return 0;
     }
 

@@ -28,8 +28,11 @@ public static partial class CommandLine
           backtest <candidateDir> [--from <date>] [--to <date>] [--page N] [--page-size N] [--portfolio <file>] [--html <file>]
                                               re-decide the logged decisions of a period under candidate rules; JSON report
                                               (and a self-contained HTML report with charts)
+          performance <ratingRuleset> [--from <date>] [--to <date>] [--horizon-months N] [--reference <from>/<to>] [--html <file>]
+                                              the rating model against posted outcomes: discrimination, calibration by grade,
+                                              stability and factors per ruleset version; JSON report (and HTML with charts)
 
-        replay, verify and backtest read the store named by --log sqlite|postgres and --connection "<connection string>",
+        replay, verify, backtest and performance read the store named by --log sqlite|postgres and --connection "<connection string>",
         else by DecisionLog__Provider and DecisionLog__ConnectionString, else "Data Source=data/decisions.db".
         """;
 
@@ -47,6 +50,7 @@ public static partial class CommandLine
                 ["replay", var decision, .. var rest] when Options(rest) is { } options => await AuditCommands.ReplayAsync(decision, options, output, errors),
                 ["verify", .. var rest] when Options(rest) is { } options => await AuditCommands.VerifyAsync(options, output, errors),
                 ["backtest", var candidate, .. var rest] when Options(rest) is { } options => await AuditCommands.BacktestAsync(candidate, options, output, errors),
+                ["performance", var ruleset, .. var rest] when Options(rest) is { } options => await AuditCommands.PerformanceAsync(ruleset, options, output, errors),
                 _ => Fail(errors, Usage),
             };
         }

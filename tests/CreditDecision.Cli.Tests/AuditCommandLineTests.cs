@@ -43,6 +43,36 @@ public sealed class AuditCommandLineTests : IDisposable
     }
 
     [Fact]
+    public async Task Performance_reads_decisions_and_outcomes_from_the_log_and_writes_the_html_report()
+    {
+        var defaulted = await RecordAsync("young-firm");
+        await RecordAsync("healthy-manufacturer");
+        await RecordAsync("cold-chain-equipment-loan");
+        var rules = new RulesHost(RepoPaths.Rules, new RulesetArchive(Path.Combine(_data.Path, "archive")), TimeProvider.System);
+        Assert.True(rules.Reload().IsValid);
+        await using (var log = new SqliteDecisionLog(Connection))
+        await using (var writer = new DecisionLogWriter(log))
+        {
+            var outcome = new LoanOutcome { DecisionId = defaulted, Event = OutcomeEvent.Default, Date = DateOnly.FromDateTime(DateTime.UtcNow) };
+            var recorded = await new OutcomeRecorder(log, writer, TimeProvider.System).RecordAsync(outcome, rules.Current!, new CallerContext("cli-test", "req-2"), CancellationToken.None);
+            Assert.NotNull(recorded.Recorded);
+        }
+        var html = Path.Combine(_data.Path, "performance.html");
+
+        var (exit, output) = await Run("performance", "sme-rating", "--horizon-months", "0", "--html", html);
+
+        Assert.Equal(0, exit);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(3, report.GetProperty("decisions").GetInt64());
+        Assert.Equal(1, report.GetProperty("defaults").GetInt64());
+        var version = report.GetProperty("versions").EnumerateArray().Single();
+        Assert.Equal(3, version.GetProperty("loans").GetInt64());
+        Assert.Equal(1, version.GetProperty("defaults").GetInt64());
+        Assert.Contains("id=\"roc-", await File.ReadAllTextAsync(html));
+        Assert.Equal(2, (await Run("performance", "sme-rating", "--horizon-months", "100")).Exit);
+    }
+
+    [Fact]
     public async Task Replay_of_a_logged_decision_is_identical_and_against_edited_rules_shows_the_change()
     {
         var id = await RecordAsync("healthy-manufacturer");

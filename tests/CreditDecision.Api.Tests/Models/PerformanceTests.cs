@@ -235,3 +235,38 @@ public sealed class PerformanceTests
         return psi;
     }
 }
+
+/// <summary>The development sample shipped for the scorecard, loaded through HTTP as the README's script does.</summary>
+public sealed class DevelopmentSampleTests
+{
+    [Fact]
+    public async Task The_development_sample_loaded_through_the_api_gives_a_report_where_the_scorecard_ranks_risk()
+    {
+        using var app = new CreditDecisionApplication();
+        using var client = app.CreateClient();
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Samples, "development", "sample.ndjson"));
+        Assert.Equal(400, lines.Length);
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var outcomes = new List<string>();
+        foreach (var line in lines)
+        {
+            var entry = JsonNode.Parse(line)!;
+            var response = await client.PostAsync("/decide", new StringContent(entry["application"]!.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+            var decision = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+            Assert.True(response.StatusCode == HttpStatusCode.OK, decision.ToJsonString());
+            if (entry["defaultedWithin12Months"]!.GetValue<bool>())
+            {
+                outcomes.Add(new JsonObject { ["decisionId"] = decision["decisionId"]!.GetValue<string>(), ["event"] = "default", ["date"] = today }.ToJsonString());
+            }
+        }
+        Assert.Equal(36, outcomes.Count);
+        client.WithKey(TestKeys.ModelRisk);
+        var posted = await client.PostAsync("/outcomes", new StringContent(string.Join("\n", outcomes) + "\n", System.Text.Encoding.UTF8, MonitoringTests.Ndjson));
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+
+        var report = (await client.GetFromJsonAsync<JsonObject>("/models/sme-rating/performance?horizonMonths=0"))!;
+        var version = report["versions"]!.AsArray().Single()!;
+        Assert.True(version["defaults"]!.GetValue<long>() > 20, version["defaults"]!.ToJsonString());
+        Assert.True(version["discrimination"]!["giniInterval"]!["lower"]!.GetValue<double>() > 0.1, version["discrimination"]!.ToJsonString());
+    }
+}
