@@ -61,6 +61,8 @@ public sealed class CreditDecisionApplication(string rulesDirectory, string stor
         builder.UseSetting("DecisionLog:Provider", Log.Provider);
         builder.UseSetting("DecisionLog:ConnectionString", Log.ConnectionString);
         if (ChallengerDirectory is not null) builder.UseSetting("Rules:ChallengerDirectory", ChallengerDirectory);
+        // Every test client shares one address; the per-address limit has its own tests, which set it again below.
+        builder.UseSetting("RateLimiting:ApiRequestsPerWindow", "0");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         foreach (var (key, value) in TestKeys.Settings(Keys)) builder.UseSetting(key, value);
         if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
