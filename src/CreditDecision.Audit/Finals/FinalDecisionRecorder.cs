@@ -32,7 +32,8 @@ public sealed record FinalDecisionRefusal(int Status, string Title, string Detai
 /// Record a credit officer's final decision, the use case behind <c>POST /decisions/{decisionId}/final</c>: checks it
 /// against the engine decision, the officer's authority and the final-decision policy of the live authority ruleset,
 /// then appends it to the log as its own record linked to the decision. Finals of this node are checked and appended
-/// one at a time, so two officers cannot both record the first final of a decision here.
+/// one at a time, so two officers cannot both record the first final of a decision here; on a cluster the final's id,
+/// derived from the decision and the final it supersedes, makes the log keep only the first of two such finals.
 /// </summary>
 public sealed class FinalDecisionRecorder(IDecisionLog log, DecisionLogWriter writer, RulesHost rules, TimeProvider clock)
 {
@@ -53,16 +54,20 @@ public sealed class FinalDecisionRecorder(IDecisionLog log, DecisionLogWriter wr
             }
             var finals = await log.FindBySubjectAsync(RecordKinds.Final, decisionId.ToString("D"), cancellationToken);
             var decidedAt = RecordTime.Now(clock);
-            var result = FinalDecisionChecks.Evaluate(request, officer, decision, finals, snapshot, Guid.CreateVersion7(decidedAt), decidedAt);
-            if (result.Recorded is { } final)
-            {
-                await writer.AppendAsync(LogRecords.Final(request, final, decision, snapshot, caller), snapshot, portfolio: null, cancellationToken);
-            }
-            return result;
+            var id = LogRecords.FinalId(decisionId, request.Supersedes);
+            var result = FinalDecisionChecks.Evaluate(request, officer, decision, finals, snapshot, id, decidedAt);
+            if (result.Recorded is not { } final) return result;
+            var stored = await writer.AppendAsync(LogRecords.Final(request, final, decision, snapshot, caller), snapshot, portfolio: null, cancellationToken);
+            return stored.Duplicate ? FinalDecisionResult.Refused(RecordedElsewhere(id)) : result;
         }
         finally
         {
             _oneAtATime.Release();
         }
     }
+
+    private static FinalDecisionRefusal RecordedElsewhere(Guid finalDecisionId) => new(
+        FinalDecisionRefusal.Conflict, "The decision already has a final decision.",
+        $"Another officer recorded the final decision {finalDecisionId} at the same moment. A correction is a new final decision with supersedes={finalDecisionId} and a correctionReason.",
+        new Dictionary<string, object?> { ["finalDecisionId"] = finalDecisionId });
 }

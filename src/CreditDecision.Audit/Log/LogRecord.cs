@@ -84,8 +84,9 @@ public static class RecordKinds
     public const string Outcome = "outcome";
 
     /// <summary>
-    /// Kinds whose record id is derived from what the record says (see <see cref="Recording.LogRecords.OutcomeId"/>):
-    /// an append of a record with an id already in the log stores nothing and returns the first record.
+    /// Kinds whose record id is derived from what the record says (see <see cref="Recording.LogRecords.OutcomeId"/> and
+    /// <see cref="Recording.LogRecords.FinalId"/>): an append of a record with an id already in the log stores nothing
+    /// and returns the first record.
     /// </summary>
-    public static bool IdentifiedByContent(string kind) => kind == Outcome;
+    public static bool IdentifiedByContent(string kind) => kind is Outcome or Final;
 }

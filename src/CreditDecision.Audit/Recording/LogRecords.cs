@@ -80,10 +80,20 @@ public static class LogRecords
     /// The id of an outcome record, derived from its decision, event and date (an RFC 9562 version 8 UUID from their
     /// SHA-256): whoever sends the same event, and however often, it is recorded once.
     /// </summary>
-    public static Guid OutcomeId(Guid decisionId, OutcomeEvent outcomeEvent, DateOnly date)
+    public static Guid OutcomeId(Guid decisionId, OutcomeEvent outcomeEvent, DateOnly date) =>
+        ContentId(string.Create(CultureInfo.InvariantCulture, $"outcome\n{decisionId:D}\n{ContractJson.WireName(outcomeEvent)}\n{date:yyyy-MM-dd}"));
+
+    /// <summary>
+    /// The id of a final decision, derived from the decision and the final it supersedes (none for the first): two
+    /// officers recording the first final of a decision on two nodes at once make the same id, and the log keeps one.
+    /// </summary>
+    public static Guid FinalId(Guid decisionId, Guid? supersedes) =>
+        ContentId($"final\n{decisionId:D}\n{(supersedes is { } earlier ? earlier.ToString("D") : "first")}");
+
+    /// <summary>An RFC 9562 version 8 UUID from the SHA-256 of a text.</summary>
+    private static Guid ContentId(string text)
     {
         Span<byte> hash = stackalloc byte[32];
-        var text = string.Create(CultureInfo.InvariantCulture, $"outcome\n{decisionId:D}\n{ContractJson.WireName(outcomeEvent)}\n{date:yyyy-MM-dd}");
         SHA256.HashData(Encoding.UTF8.GetBytes(text), hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x80);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);

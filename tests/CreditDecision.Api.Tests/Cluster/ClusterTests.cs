@@ -210,6 +210,34 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         Assert.Equal((live.Snapshot, 3L), await RulesOf(node));
     }
 
+    [SkippableFact]
+    public async Task Two_officers_finalising_one_referral_on_two_nodes_at_once_leave_one_final_and_a_conflict()
+    {
+        Requires.Postgres();
+        using var log = TestLogDatabase.Create(TestStores.Postgres);
+        var a = StartNode("node-a", Own(RepoPaths.CopyOfRules()).Path, log);
+        var b = StartNode("node-b", Own(RepoPaths.CopyOfRules()).Path, log);
+        var referrals = new List<Guid>();
+        for (var i = 0; i < 12; i++)
+        {
+            var decision = await a.DecideOk(ApplicationJson.FromSample("young-firm"));
+            Assert.Equal("refer", decision.GetProperty("outcome").GetString());
+            referrals.Add(decision.GetProperty("decisionId").GetGuid());
+        }
+
+        foreach (var id in referrals)
+        {
+            var onA = Finals.PostAsync(a, TestKeys.BranchOfficer, id, new { outcome = "decline" });
+            var onB = Finals.PostAsync(b, TestKeys.HeadOffice, id, new { outcome = "decline" });
+            var statuses = (await Task.WhenAll(onA, onB)).Select(r => r.StatusCode).Order().ToArray();
+            Assert.Equal([HttpStatusCode.OK, HttpStatusCode.Conflict], statuses);
+            var finals = await log.ScalarAsync($"SELECT COUNT(*) FROM decisions WHERE application_id = '{id:D}'");
+            Assert.Equal(1L, Convert.ToInt64(finals, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var verify = await (await b.GetAsync("/audit/verify")).ReadJson();
+        Assert.Equal("intact", verify.GetProperty("status").GetString());
+    }
+
     private static async Task WaitUntil(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
