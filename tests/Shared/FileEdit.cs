@@ -37,6 +37,10 @@ public static class FileEdit
         File.WriteAllText(path, file.ToJsonString());
     }
 
-    /// <summary>The properties of an approval rule that refers.</summary>
-    public static JsonObject Referral(string code = "REF_PROBE") => new() { ["Effect"] = "refer", ["ReasonCode"] = code, ["Message"] = "Probe fired." };
+    /// <summary>The properties of an approval rule that refers, with the words for customers every shipped reason has.</summary>
+    public static JsonObject Referral(string code = "REF_PROBE") => new()
+    {
+        ["Effect"] = "refer", ["ReasonCode"] = code, ["Message"] = "Probe fired.",
+        ["CustomerText"] = new JsonObject { ["En"] = "A probe fired.", ["ZhHans"] = "探测规则触发。" },
+    };
 }

@@ -22,6 +22,14 @@ public sealed record DecisionResponse
     /// <summary>Every approval rule that fired, worst first; empty for a clean approval.</summary>
     public required IReadOnlyList<DecisionReason> Reasons { get; init; }
 
+    /// <summary>
+    /// Optional: the reasons of the outcome in words the customer can be given, in English and Simplified Chinese: a
+    /// decline's knock-outs or a referral's reasons, at most four, most important first (in the order of
+    /// <c>reasons</c>), one per reason code. Empty for an approval. Absent when the rules carry no customer texts
+    /// (decisions made before they existed).
+    /// </summary>
+    public IReadOnlyList<CustomerReason>? CustomerReasons { get; init; }
+
     /// <summary>Customer rating from the scorecard.</summary>
     public required RatingResult Rating { get; init; }
 
@@ -67,6 +75,23 @@ public sealed record DecisionResponse
 /// <summary>Why a decision is not a clean approval.</summary>
 public sealed record DecisionReason(
     string Code, [property: ClosedSet(Decisions.DecisionPipeline.Decline, Decisions.DecisionPipeline.Refer)] string Effect, string Message, string Ruleset, string Rule);
+
+/// <summary>A reason for a decline or referral, in words for the customer; the text is kept in the rules beside the reason code.</summary>
+/// <param name="Code">The reason code it explains, as in <c>reasons</c>.</param>
+/// <param name="En">The reason in English.</param>
+/// <param name="ZhHans">The reason in Simplified Chinese.</param>
+/// <param name="Factors">
+/// Optional: for a reason driven by the rating, the scorecard factors that cost the most points against their best
+/// bin, most costly first (at most three). Absent for other reasons.
+/// </param>
+public sealed record CustomerReason(string Code, string En, string ZhHans, IReadOnlyList<CustomerFactor>? Factors = null);
+
+/// <summary>A scorecard factor that cost the applicant points, in words for the customer.</summary>
+/// <param name="Factor">The factor, e.g. <c>years-in-business</c>.</param>
+/// <param name="PointsBelowBest">How many points the applicant's value scored below the factor's best bin.</param>
+/// <param name="En">The factor in English.</param>
+/// <param name="ZhHans">The factor in Simplified Chinese.</param>
+public sealed record CustomerFactor(string Factor, decimal PointsBelowBest, string En, string ZhHans);
 
 /// <summary>Scorecard result.</summary>
 /// <param name="Score">Scorecard points.</param>

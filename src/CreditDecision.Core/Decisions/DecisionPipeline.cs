@@ -78,6 +78,7 @@ public static class DecisionPipeline
                 DecidedAt = decidedAt,
                 Outcome = outcome,
                 Reasons = reasons,
+                CustomerReasons = CustomerReasons.Of(snapshot, outcome, reasons, trace[0]),
                 Rating = rating,
                 EnterpriseSize = ratingRuleset.Settings.EnterpriseSize is null ? null : facts.Applicant.EnterpriseSize,
                 Limit = limit,

@@ -87,6 +87,9 @@ public sealed record RuleSpec
     /// <summary>Approval and early warning: the message reported when the rule fires.</summary>
     public string? Message { get; init; }
 
+    /// <summary>Approval reasons: what the customer is told when the reason is given; null when the file has none.</summary>
+    public CustomerText? Customer { get; init; }
+
     /// <summary>Limit: the name of the cap the rule's output imposes.</summary>
     public string? Cap { get; init; }
 
@@ -161,6 +164,9 @@ public sealed record StageSettings
 
     /// <summary>Limit: what happens when the caps leave less than <see cref="MinimumAmount"/> (effect, code, message).</summary>
     public RuleSpec? BelowMinimum { get; init; }
+
+    /// <summary>Rating: each scorecard factor in words for customers; null when the file has none.</summary>
+    public ImmutableDictionary<string, CustomerText>? CustomerFactors { get; init; }
 
     /// <summary>Rating: the national SME size standard the enterprise size is derived from; null when the file has none.</summary>
     public SizeStandard? EnterpriseSize { get; init; }

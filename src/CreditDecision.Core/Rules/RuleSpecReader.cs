@@ -69,6 +69,7 @@ internal static class StageSettingsReader
                 BasePoints = reader.Number("BasePoints") ?? 0m,
                 Grades = ReadGrades(reader.Raw("Grades"), error),
                 EnterpriseSize = reader.Optional("EnterpriseSize") is { } size ? ReadSizeStandard(size, error) : null,
+                CustomerFactors = reader.Optional("CustomerFactors") is { } factors ? ReadCustomerFactors(factors, error) : null,
             },
             Stage.Limit => new StageSettings
             {
@@ -103,6 +104,22 @@ internal static class StageSettingsReader
         if (step is null or 0m or >= 0.01m) return step ?? 0m;
         error("Settings.RoundDownTo must be 0 (round to the cent) or a step of at least 0.01");
         return 0m;
+    }
+
+    private static ImmutableDictionary<string, CustomerText>? ReadCustomerFactors(JsonElement element, Action<string> error)
+    {
+        const string scope = "Settings.CustomerFactors";
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            error($"{scope} must be an object: each scorecard factor with its En and ZhHans");
+            return null;
+        }
+        var texts = ImmutableDictionary.CreateBuilder<string, CustomerText>(StringComparer.Ordinal);
+        foreach (var factor in element.EnumerateObject())
+        {
+            if (PropertyReader.ReadCustomerText(factor.Value, $"{scope}.{factor.Name}", reasonText: false, error) is { } text) texts[factor.Name] = text;
+        }
+        return texts.ToImmutable();
     }
 
     private static PropertyReader Object(JsonElement element, string scope, Action<string> error)
@@ -387,13 +404,35 @@ internal sealed class PropertyReader(IReadOnlyDictionary<string, JsonElement> fi
         return null;
     }
 
-    /// <summary>An approval reason: Effect (decline or refer), ReasonCode and Message.</summary>
+    /// <summary>An approval reason: Effect (decline or refer), ReasonCode and Message, and optionally its CustomerText.</summary>
     public RuleSpec Reason() => new()
     {
         Effect = OneOf("Effect", ["decline", "refer"]),
         Code = Code("ReasonCode"),
         Message = Text("Message"),
+        Customer = Optional("CustomerText") is { } text ? ReadCustomerText(text, $"{scope}.CustomerText", reasonText: true, error) : null,
     };
+
+    /// <summary>
+    /// A <see cref="Rules.CustomerText"/> object: En and ZhHans, and for a reason the optional
+    /// <c>"ScorecardFactors": true</c>.
+    /// </summary>
+    public static CustomerText? ReadCustomerText(JsonElement element, string scope, bool reasonText, Action<string> error)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            error($"{scope} must be an object with En and ZhHans");
+            return null;
+        }
+        var reader = new PropertyReader(element.EnumerateObject().ToDictionary(p => p.Name, p => p.Value), scope, error);
+        var english = reader.Text("En");
+        var chinese = reader.Text("ZhHans");
+        var factors = reasonText && reader.Has("ScorecardFactors") && reader.True("ScorecardFactors");
+        if (chinese is not null && !chinese.Any(IsHan)) error($"{scope}.ZhHans must be written in Chinese characters");
+        return reader.Finish() && english is not null && chinese is not null && chinese.Any(IsHan) ? new CustomerText(english, chinese, factors) : null;
+    }
+
+    private static bool IsHan(char c) => c is >= '\u4E00' and <= '\u9FFF';
 
     public string? OneOf(string name, string[] allowed)
     {

@@ -253,6 +253,25 @@ public static partial class RulesetCompiler
                     Error(rule.Name, null, "is a default trigger, but Settings.Grades has no default grade (\"Default\": true) for it to assign");
                 }
             }
+            if (stage == Stage.Rating && settings.CustomerFactors is { } customerFactors)
+            {
+                var factors = rules.Select(r => r.Spec.Factor).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                foreach (var missing in factors.Where(f => !customerFactors.ContainsKey(f)).Order(StringComparer.Ordinal))
+                {
+                    Error(null, null, $"Settings.CustomerFactors has no text for the factor '{missing}': give every factor one, or leave CustomerFactors out");
+                }
+                foreach (var unknown in customerFactors.Keys.Where(f => !factors.Contains(f)).Order(StringComparer.Ordinal))
+                {
+                    Error(null, null, $"Settings.CustomerFactors.{unknown} is not a factor of any enabled rule");
+                }
+            }
+            if (stage == Stage.Approval && rules.Any(r => r.Spec.Customer is not null))
+            {
+                foreach (var rule in rules.Where(r => r.Spec.Customer is null))
+                {
+                    Error(rule.Name, null, "has no Properties.CustomerText while other reasons of this file have one: give every reason a CustomerText, or none");
+                }
+            }
             if (stage == Stage.Monitoring)
             {
                 foreach (var (rule, message) in Provisioning.AssessmentRules.Problems(settings, rules)) Error(rule, null, message);

@@ -271,9 +271,9 @@ public static class Finals
         return final;
     }
 
-    public static async Task<JsonObject> ReplayAsync(HttpClient client, Guid recordId)
+    public static async Task<JsonObject> ReplayAsync(HttpClient client, Guid recordId, string query = "")
     {
-        using var response = await client.PostAsync($"/decisions/{recordId}/replay", null);
+        using var response = await client.PostAsync($"/decisions/{recordId}/replay{query}", null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }

@@ -28,6 +28,9 @@ public sealed class OfficerConsoleTests : IDisposable
             await officer.ClickAndWaitAsync($"a[href='/console/referrals/{young.GetProperty("decisionId").GetString()}']");
             Assert.Equal("branch-officer", await officer.TextAsync("#authority"));
             Assert.Contains("REF_SHORT_TRADING_HISTORY", await officer.TextAsync("#reasons"));
+            var told = await officer.TextAsync("#customer-reasons");
+            Assert.Contains("The business has traded for less than two years", told);
+            Assert.Contains("贵企业经营未满两年", told);
             await officer.SelectAsync("#final-outcome", "approve-with-conditions");
             await officer.CheckAsync("#condition-PERSONAL_GUARANTEE");
             await officer.FillAsync("#note", "Site visit done; order book confirmed.");

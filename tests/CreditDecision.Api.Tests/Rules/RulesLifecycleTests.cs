@@ -75,7 +75,7 @@ public sealed class RulesLifecycleTests : IDisposable
                   "RuleName": "ManufacturingMoratorium",
                   "Description": "Temporary stop on new manufacturing credit while the sector review runs.",
                   "Expression": "applicant.industry == \"manufacturing\"",
-                  "Properties": { "Effect": "decline", "ReasonCode": "KO_SECTOR_MORATORIUM", "Message": "New manufacturing credit is suspended." }
+                  "Properties": { "Effect": "decline", "ReasonCode": "KO_SECTOR_MORATORIUM", "Message": "New manufacturing credit is suspended.", "CustomerText": { "En": "We are not lending to new manufacturing customers at present.", "ZhHans": "我行目前暂停向制造业新客户放款。" } }
                 },
 
             """);
