@@ -18,10 +18,10 @@ public sealed class ReviewDefaultTests
 
     /// <summary>The sample application decided on <see cref="DecidedAt"/>, with the clock then moved on past its twelve-month horizon.</summary>
     private static async Task<(CreditDecisionApplication App, HttpClient Client, string DecisionId)> DecidedLoanAsync(
-        string store, bool recordDefaults = true)
+        string store, bool recordDefaults = true, string? rulesDirectory = null)
     {
         var clock = new FakeTimeProvider(DecidedAt);
-        var app = new CreditDecisionApplication(RepoPaths.Rules, store)
+        var app = new CreditDecisionApplication(rulesDirectory ?? RepoPaths.Rules, store)
         {
             Clock = clock,
             Settings = new Dictionary<string, string> { ["Outcomes:RecordDefaultsFromReviews"] = recordDefaults ? "true" : "false" },
@@ -152,5 +152,24 @@ public sealed class ReviewDefaultTests
             Assert.Empty(await OutcomesAsync(offClient));
             await AssertChainIntactAsync(offClient, 3);
         }
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task The_days_past_due_that_make_a_default_are_the_rating_rulesets_parameter(string store)
+    {
+        Requires.Store(store);
+        using var rules = RepoPaths.CopyOfRules();
+        var rating = Path.Combine(rules.Path, "rating.json");
+        File.WriteAllText(rating, File.ReadAllText(rating).Replace("\"defaultDaysPastDue\": 90", "\"defaultDaysPastDue\": 60", StringComparison.Ordinal));
+        File.Delete(Path.Combine(rules.Path, "rating.cases.json"));
+        var (app, client, decisionId) = await DecidedLoanAsync(store, rulesDirectory: rules.Path);
+        using var _ = app;
+        using var __ = client;
+
+        Assert.Null((await ReviewAsync(client, Review(decisionId, "2027-01-15", 60)))["defaultRecorded"]);
+        var crossed = await ReviewAsync(client, Review(decisionId, "2027-02-15", 61));
+
+        var outcome = Assert.Single(await OutcomesAsync(client));
+        Assert.Equal(crossed["defaultRecorded"]!.GetValue<string>(), outcome["decisionId"]!.GetValue<string>());
     }
 }
