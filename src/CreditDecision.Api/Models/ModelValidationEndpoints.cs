@@ -28,6 +28,7 @@ public static class ModelValidationEndpoints
         builder.Services.AddSingleton<OutcomeService>();
         builder.Services.AddSingleton<PerformanceReporter>();
         builder.Services.AddOptions<ModelValidationOptions>().BindConfiguration(ModelValidationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<OutcomeOptions>().BindConfiguration(OutcomeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
     }
 
     public static void MapModelValidation(this IEndpointRouteBuilder routes)

@@ -17,6 +17,7 @@ public static class MonitoringEndpoints
     {
         builder.Services.AddSingleton<MonitoringRecorder>();
         builder.Services.AddSingleton<OriginationResolver>();
+        builder.Services.AddSingleton<ReviewDefaultRecorder>();
         builder.Services.AddSingleton<MonitoringService>();
     }
 
@@ -30,7 +31,10 @@ public static class MonitoringEndpoints
                 "Send application/x-ndjson (one loan per line, any number of loans, streamed) or application/json (an array of at most 1,000 loans). " +
                 "Each loan gets its warning level, signals, recommended action on the recovery path and suggested grade, or its own error with its line " +
                 "number; the other loans are unaffected. NDJSON answers line by line in input order and ends with a summary line. Every review is in " +
-                "the decision log before its line is sent, and can be read and replayed like a decision.")
+                "the decision log before its line is sent, and can be read and replayed like a decision. A review linked to its origination decision " +
+                "that crosses the rating ruleset's default definition (more days past due than its defaultDaysPastDue) also records that decision's " +
+                "default outcome, dated the review's evaluation date, unless the decision is already in default (a default or write-off with no later " +
+                "cure); its line then names the outcome in defaultRecorded. Switched by Outcomes:RecordDefaultsFromReviews (on by default).")
             .ChecksCallerHeaders(CallerHeaders.RequestId)
             .Accepts<LoanReview[]>("application/json", Ndjson)
             .WithMetadata(new NdjsonContent(typeof(LoanReview), typeof(MonitoringLine), MonitoringService.MaxArrayItems))

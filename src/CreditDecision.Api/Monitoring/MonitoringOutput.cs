@@ -4,7 +4,12 @@ namespace CreditDecision.Api.Monitoring;
 
 /// <summary>One line of an NDJSON monitoring response: a result, an error, or (last) the summary.</summary>
 /// <param name="Line">Line number of the loan in the request (1-based); for a JSON array, the item's position.</param>
-public sealed record MonitoringLine(long? Line = null, MonitoringResult? Result = null, LoanError? Error = null, MonitoringSummary? Summary = null);
+/// <param name="DefaultRecorded">
+/// The id of the <c>default</c> outcome this review recorded for its origination decision (it crossed the rating ruleset's
+/// default definition and the decision was not already in default); absent when it recorded none.
+/// </param>
+public sealed record MonitoringLine(
+    long? Line = null, MonitoringResult? Result = null, LoanError? Error = null, MonitoringSummary? Summary = null, Guid? DefaultRecorded = null);
 
 /// <summary>Why one loan of a batch got no result; the other loans are unaffected.</summary>
 /// <param name="Errors">Field errors keyed by JSON path, as in a validation problem.</param>

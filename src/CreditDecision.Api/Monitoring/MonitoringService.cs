@@ -2,12 +2,14 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using CreditDecision.Api.Infrastructure;
+using CreditDecision.Api.Models;
 using CreditDecision.Audit.Log;
 using CreditDecision.Audit.Recording;
 using CreditDecision.Audit.Provisioning;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
 using CreditDecision.Core.Rules;
+using Microsoft.Extensions.Options;
 
 namespace CreditDecision.Api.Monitoring;
 
@@ -16,7 +18,8 @@ namespace CreditDecision.Api.Monitoring;
 /// only its own line. Results leave in input order and only once their log record is durable; at most
 /// <see cref="InFlight"/> loans are between "read" and "written", so memory does not grow with the book.
 /// </summary>
-public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rules, OriginationResolver originations)
+public sealed class MonitoringService(
+    MonitoringRecorder recorder, RulesHost rules, OriginationResolver originations, ReviewDefaultRecorder defaults, IOptions<OutcomeOptions> outcomeOptions)
 {
     public const int InFlight = 128;
     public const int MaxLineBytes = 64 * 1024;
@@ -95,7 +98,12 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
             if (origination.Errors is { } unlinked) return new MonitoringLine(number, Error: new LoanError("The loan's origination cannot be read from the log.", unlinked));
             var queued = await recorder.ReviewAsync(parsed.Review!, snapshot, context, cancellationToken, origination.Origination);
             await queued.Durable;
-            return new MonitoringLine(number, queued.Result);
+            if (!outcomeOptions.Value.RecordDefaultsFromReviews) return new MonitoringLine(number, queued.Result);
+            // After the review is durable, so the chain holds the evidence before the default it led to.
+            var defaulted = await RecordDefaultAsync(parsed.Review!, origination.Origination, snapshot, context, cancellationToken);
+            return defaulted.Error is null
+                ? new MonitoringLine(number, queued.Result, DefaultRecorded: defaulted.OutcomeId)
+                : new MonitoringLine(number, Error: defaulted.Error);
         }
         catch (RuleEvaluationException ex)
         {
@@ -106,6 +114,22 @@ public sealed class MonitoringService(MonitoringRecorder recorder, RulesHost rul
             return new MonitoringLine(number, Error: new LoanError("The decision log is unavailable; the loan was not reviewed. Send it again."));
         }
     }
+
+    private async Task<(Guid? OutcomeId, LoanError? Error)> RecordDefaultAsync(
+        LoanReview review, Origination? origination, RulesetSnapshot snapshot, CallerContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ((await defaults.RecordAsync(review, origination, snapshot, context, cancellationToken))?.OutcomeId, null);
+        }
+        catch (DecisionLogUnavailableException)
+        {
+            return (null, DefaultNotRecorded);
+        }
+    }
+
+    private static readonly LoanError DefaultNotRecorded = new(
+        "The loan was reviewed and logged, but the decision log could not record the default outcome it crosses. Send the loan again.");
 
     private static (LoanReview?, LoanError?) Parse(ReadOnlySequence<byte> content)
     {

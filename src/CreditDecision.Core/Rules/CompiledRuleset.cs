@@ -28,6 +28,9 @@ public sealed class CompiledRuleset
 
     public required StageSettings Settings { get; init; }
 
+    /// <summary>The file's named <c>Parameters</c>, for code that reads a policy value rather than a rule (e.g. <see cref="Decisions.DefaultDefinition"/>).</summary>
+    public ImmutableDictionary<string, System.Text.Json.JsonElement> Parameters { get; init; } = ImmutableDictionary<string, System.Text.Json.JsonElement>.Empty;
+
     /// <summary>
     /// The ruleset as a RulesEngine workflow, parameters inlined: the exact expressions the rules' delegates were
     /// compiled from, for running the same rules in RulesEngine's own workflow executor.

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
 using System.Linq.Expressions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -166,6 +167,8 @@ public static partial class RulesetCompiler
                 CanonicalContent = [.. CanonicalJson.Canonicalize(root)],
                 Rules = [.. rules],
                 Settings = settings,
+                Parameters = (file.Parameters ?? []).Where(p => _literals.ContainsKey(p.Key))
+                    .ToImmutableDictionary(p => p.Key, p => p.Value.Clone(), StringComparer.Ordinal),
                 Workflow = workflow,
             });
         }
