@@ -201,6 +201,22 @@ public static class DraftForms
         return Bytes(edited);
     }
 
+    /// <summary>
+    /// The file's JSON laid out as the forms write it, so that two files compared line by line differ only where their
+    /// content does (a form's save lays out the whole file anew); the text as it is when it is not JSON.
+    /// </summary>
+    public static string LaidOut(byte[] content)
+    {
+        try
+        {
+            return JsonNode.Parse(content) is { } json ? json.ToJsonString(Written) + "\n" : "";
+        }
+        catch (JsonException)
+        {
+            return System.Text.Encoding.UTF8.GetString(content);
+        }
+    }
+
     /// <summary>The scorecard: every rule with a Factor and Points, in file order.</summary>
     public static IReadOnlyList<ScorecardBin> Scorecard(JsonObject ruleset) =>
         ruleset["Rules"] is JsonArray rules
