@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Infrastructure;
@@ -57,7 +56,7 @@ public static class DraftEndpoints
             .WithSummary("Add a rule to a ruleset file of a draft, after its last rule, as the draft's next version")
             .WithDescription(
                 "The same save as PUT of the file with the rule added: the checks a live folder passes (format, sandbox, expression cost) or 422 " +
-                "with the errors and nothing stored; 400 when the rule has no name, its name is taken or the file is not a ruleset.")
+                "with the errors (a rule without a name or with a taken one among them) and nothing stored; 400 when the file is not a ruleset.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
@@ -183,9 +182,8 @@ public static class DraftEndpoints
 
     public static Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> RemoveRule(
         Guid draftId, string fileName, string ruleName, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken) =>
-        RulesetEdited(draftId, fileName, ruleset => DraftForms.WithoutRule(ruleset, ruleName) is { } content
-            ? (content, [])
-            : throw new DraftRefusedException(StatusCodes.Status404NotFound, "No such rule.", $"{fileName} has no rule '{ruleName}'."), drafts, http, cancellationToken);
+        RulesetEdited(draftId, fileName, ruleset => DraftForms.WithoutRule(ruleset, ruleName)
+            ?? throw new DraftRefusedException(StatusCodes.Status404NotFound, "No such rule.", $"{fileName} has no rule '{ruleName}'."), drafts, http, cancellationToken);
 
     public static Task<Results<Ok<DraftCases>, ProblemHttpResult>> RunCases(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
         Refusable(async () => TypedResults.Ok(await drafts.RunCasesAsync(draftId, cancellationToken)));
@@ -271,8 +269,7 @@ public static class DraftEndpoints
 
     /// <summary>Saves the draft's ruleset file as <paramref name="edit"/> (one of <see cref="DraftForms"/>' edits) makes it, or says why not.</summary>
     private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> RulesetEdited(
-        Guid draftId, string fileName, Func<JsonObject, (byte[]? Content, Dictionary<string, string> Errors)> edit, PolicyDrafts drafts, HttpContext http,
-        CancellationToken cancellationToken)
+        Guid draftId, string fileName, Func<JsonObject, byte[]> edit, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
     {
         try
         {
@@ -280,12 +277,7 @@ public static class DraftEndpoints
             {
                 return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fileName"] = ["is not a ruleset: it has no Rules"] });
             }
-            var (content, errors) = edit(ruleset);
-            if (content is null)
-            {
-                return TypedResults.ValidationProblem(errors.ToDictionary(e => JsonNamingPolicy.CamelCase.ConvertName(e.Key), e => new[] { e.Value }),
-                    title: "The rule is not valid.");
-            }
+            var content = edit(ruleset);
             return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, content, Caller(http), cancellationToken));
         }
         catch (DraftRefusedException refused)

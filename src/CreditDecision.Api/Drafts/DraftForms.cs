@@ -170,25 +170,17 @@ public static class DraftForms
         return errors.Count > 0 ? (null, errors) : (properties, errors);
     }
 
-    /// <summary>
-    /// The file with the rule added after the last one; or why it cannot be (a missing or taken name). Everything else
-    /// about the rule is for the checks every save passes.
-    /// </summary>
-    public static (byte[]? Content, Dictionary<string, string> Errors) WithAddedRule(JsonObject ruleset, NewRule rule)
+    /// <summary>The file with the rule added after the last one; whether it is a valid rule is for the checks every save passes.</summary>
+    public static byte[] WithAddedRule(JsonObject ruleset, NewRule rule)
     {
         var edited = ruleset.DeepClone().AsObject();
-        var rules = edited["Rules"]!.AsArray();
-        var name = rule.Name.Trim();
-        if (name.Length == 0) return (null, new() { ["RuleName"] = "is required" });
-        if (rules.OfType<JsonObject>().Any(r => StringOf(r["RuleName"]) == name)) return (null, new() { ["RuleName"] = $"{name} already names a rule of this ruleset" });
-
-        var added = new JsonObject { ["RuleName"] = name, ["Description"] = rule.Description.Trim(), ["Expression"] = rule.Expression.Trim() };
+        var added = new JsonObject { ["RuleName"] = rule.Name.Trim(), ["Description"] = rule.Description.Trim(), ["Expression"] = rule.Expression.Trim() };
         // The shipped files leave Enabled out for a rule that is on: a new rule is written the same way.
         if (!rule.Enabled) added["Enabled"] = false;
         added["Properties"] = rule.Properties.DeepClone();
         if (!string.IsNullOrWhiteSpace(rule.Output)) added["Output"] = rule.Output.Trim();
-        rules.Add(added);
-        return (Bytes(edited), []);
+        edited["Rules"]!.AsArray().Add(added);
+        return Bytes(edited);
     }
 
     /// <summary>The file without the rule; null when it has no such rule.</summary>

@@ -245,8 +245,10 @@ public sealed class DraftTests : IDisposable
 
         Assert.Equal(HttpStatusCode.NotFound, (await maker.DeleteAsync($"/drafts/{id}/files/approval.json/rules/TaxCreditRatingD")).StatusCode);
         var taken = await maker.PostAsJsonAsync($"/drafts/{id}/files/approval.json/rules", FirstYearReferral("applicant.yearsInBusiness < 2"));
-        Assert.Equal(HttpStatusCode.BadRequest, taken.StatusCode);
-        Assert.Contains("already names a rule", (await taken.ReadJson()).GetProperty("errors").GetProperty("ruleName")[0].GetString());
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
+        var duplicate = Assert.Single((await taken.ReadJson()).GetProperty("errors").EnumerateArray());
+        Assert.Equal("FirstYearOfTrading", duplicate.GetProperty("rule").GetString());
+        Assert.Contains("rule names must be unique", duplicate.GetProperty("message").GetString());
         Assert.Equal(3, (await (await maker.GetAsync($"/drafts/{id}")).ReadJson()).GetProperty("version").GetInt32());
 
         var rerun = await (await maker.PostAsync($"/drafts/{id}/cases", null)).ReadJson();

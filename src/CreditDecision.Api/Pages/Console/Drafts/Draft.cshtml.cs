@@ -73,14 +73,13 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
     {
         var result = await SaveFromFormAsync(NewRuleForm.Field, ruleset =>
         {
-            var (properties, propertyErrors) = DraftForms.PropertiesFrom(
+            var (properties, errors) = DraftForms.PropertiesFrom(
                 DraftForms.StageOf(ruleset), newRule.Properties ?? new Dictionary<string, string>(), newRule.PropertiesJson);
-            var (content, errors) = properties is null
-                ? (null, propertyErrors)
+            foreach (var (field, error) in errors) Add(NewRuleForm.Field, $"{field} {error}");
+            return properties is null
+                ? null
                 : DraftForms.WithAddedRule(ruleset, new NewRule(
                     newRule.Name ?? "", newRule.Expression ?? "", newRule.Description ?? "", newRule.Enabled, newRule.Output, properties));
-            foreach (var (field, error) in errors) Add(NewRuleForm.Field, $"{field} {error}");
-            return content;
         }, cancellationToken);
         if (Errors.Count > 0) Typed = newRule;
         return result;
