@@ -31,8 +31,9 @@ public sealed record PropertyField(string Name, string Kind, IReadOnlyList<strin
 public sealed record NewRule(string Name, string Expression, string Description, bool Enabled, string? Output, JsonObject Properties);
 
 /// <summary>
-/// The console's forms over a ruleset file: its parameters, typed, and its rules' expression, description and enabled
-/// flag. Each change is made on the file's JSON, everything else kept, and saved as the draft's next version.
+/// The console's forms over a ruleset file, and the API's rule edits: its parameters, typed, its rules' expression,
+/// description and enabled flag, rules added and removed, the scorecard and the master scale. Each change is made on the
+/// file's JSON, everything else kept, and saved as the draft's next version.
 /// </summary>
 public static class DraftForms
 {
