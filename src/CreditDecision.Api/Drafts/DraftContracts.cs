@@ -10,6 +10,17 @@ namespace CreditDecision.Api.Drafts;
 /// <param name="FromSnapshotId">The version set to start from: the live one when absent, else any set some logged decision used.</param>
 public sealed record DraftRequest(string? Name = null, string? FromSnapshotId = null);
 
+/// <summary>A rule to add to a ruleset file of a draft, after its last rule.</summary>
+/// <param name="RuleName">Letters, digits and underscores; unique within the file.</param>
+/// <param name="Expression">When the rule fires, in the rule format's expression language; the sandbox checks it as it checks every save.</param>
+/// <param name="Description">What the rule is for and why its threshold is where it is.</param>
+/// <param name="Enabled">False adds the rule switched off.</param>
+/// <param name="Output">The value the rule produces: required in the limit and pricing stages, not allowed elsewhere.</param>
+/// <param name="Properties">The stage's fields of the rule: Effect, ReasonCode and Message (approval), Factor and Points (rating), Code, Level and Message (early-warning), and so on.</param>
+public sealed record DraftRuleRequest(
+    string? RuleName = null, string? Expression = null, string? Description = null, bool Enabled = true, string? Output = null,
+    System.Text.Json.Nodes.JsonObject? Properties = null);
+
 /// <summary>Submits a draft for approval.</summary>
 /// <param name="Rationale">Why the policy should change: what the checker and the auditors read.</param>
 public sealed record DraftSubmission(string? Rationale = null);

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text.Json.Nodes;
 using CreditDecision.Api.Challenger;
 using CreditDecision.Api.Infrastructure;
 using CreditDecision.Api.Rules;
@@ -36,10 +37,10 @@ public static class DraftEndpoints
         group.MapGet("/{draftId:guid}/files/{fileName}", GetFile)
             .WithName("GetDraftFile")
             .WithSummary("One file of a draft's current version, as raw JSON")
-            .Produces<System.Text.Json.Nodes.JsonObject>(StatusCodes.Status200OK, "application/json")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{draftId:guid}/files/{fileName}", SaveFile)
-            .Accepts<System.Text.Json.Nodes.JsonObject>("application/json")
+            .Accepts<JsonObject>("application/json")
             .WithBodyLimit(routes, limits => limits.BacktestBodyBytes)
             .WithName("SaveDraftFile")
             .WithSummary("Save one file of a draft (a ruleset or a cases file; a new name adds it) as the draft's next version")
@@ -50,6 +51,29 @@ public static class DraftEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{draftId:guid}/files/{fileName}/rules", AddRule)
+            .WithName("AddDraftRule")
+            .WithSummary("Add a rule to a ruleset file of a draft, after its last rule, as the draft's next version")
+            .WithDescription(
+                "The same save as PUT of the file with the rule added: the checks a live folder passes (format, sandbox, expression cost) or 422 " +
+                "with the errors (a rule without a name or with a taken one among them) and nothing stored; 400 when the file is not a ruleset.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{draftId:guid}/files/{fileName}/rules/{ruleName}", RemoveRule)
+            .WithName("RemoveDraftRule")
+            .WithSummary("Remove a rule from a ruleset file of a draft, as the draft's next version")
+            .WithDescription(
+                "The same save as PUT of the file without the rule: 422 with the errors when the rest no longer passes the checks (a ruleset " +
+                "needs one rule at least), and nothing stored; 404 when the file has no such rule.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{draftId:guid}/cases", RunCases)
+            .WithName("RunDraftCases")
+            .WithSummary("Run the cases of the draft's current version again and give the result")
+            .WithDescription("A save runs them too and keeps the result as evidence on the draft; this run does not change that evidence.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{draftId:guid}/backtests", Backtest)
             .RequireRateLimiting(RateLimits.LogScan)
             .WithName("BacktestDraft")
@@ -145,20 +169,24 @@ public static class DraftEndpoints
         }
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
-        try
-        {
-            var state = await drafts.SaveFileAsync(draftId, fileName, body.ToArray(), Caller(request.HttpContext), cancellationToken);
-            return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
-        }
-        catch (DraftFileRefusedException refused)
-        {
-            return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, refused.Errors, null));
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
+        return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, body.ToArray(), Caller(request.HttpContext), cancellationToken));
     }
+
+    public static Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> AddRule(
+        Guid draftId, string fileName, DraftRuleRequest request, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
+    {
+        var rule = new NewRule(request.RuleName ?? "", request.Expression ?? "", request.Description ?? "", request.Enabled, request.Output,
+            request.Properties ?? new JsonObject());
+        return RulesetEdited(draftId, fileName, ruleset => DraftForms.WithAddedRule(ruleset, rule), drafts, http, cancellationToken);
+    }
+
+    public static Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> RemoveRule(
+        Guid draftId, string fileName, string ruleName, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken) =>
+        RulesetEdited(draftId, fileName, ruleset => DraftForms.WithoutRule(ruleset, ruleName)
+            ?? throw new DraftRefusedException(StatusCodes.Status404NotFound, "No such rule.", $"{fileName} has no rule '{ruleName}'."), drafts, http, cancellationToken);
+
+    public static Task<Results<Ok<DraftCases>, ProblemHttpResult>> RunCases(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
+        Refusable(async () => TypedResults.Ok(await drafts.RunCasesAsync(draftId, cancellationToken)));
 
     public static async Task<Results<Ok<DraftBacktestResult>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Backtest(
         Guid draftId, DraftBacktestRequest request, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
@@ -238,6 +266,44 @@ public static class DraftEndpoints
             }
             return TypedResults.File(zip.ToArray(), "application/zip", $"draft-{state.Draft.DraftId:N}-v{state.Draft.Version}.zip");
         });
+
+    /// <summary>Saves the draft's ruleset file as <paramref name="edit"/> (one of <see cref="DraftForms"/>' edits) makes it, or says why not.</summary>
+    private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> RulesetEdited(
+        Guid draftId, string fileName, Func<JsonObject, byte[]> edit, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (DraftForms.Ruleset(await drafts.FileAsync(draftId, fileName, cancellationToken)) is not { } ruleset)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fileName"] = ["is not a ruleset: it has no Rules"] });
+            }
+            var content = edit(ruleset);
+            return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, content, Caller(http), cancellationToken));
+        }
+        catch (DraftRefusedException refused)
+        {
+            return Problem(refused);
+        }
+    }
+
+    /// <summary>The draft as saved, or the checks' errors (422), or why the draft refused the save.</summary>
+    private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Saved(
+        PolicyDrafts drafts, Func<Task<DraftState>> save)
+    {
+        try
+        {
+            var state = await save();
+            return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
+        }
+        catch (DraftFileRefusedException refused)
+        {
+            return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, refused.Errors, null));
+        }
+        catch (DraftRefusedException refused)
+        {
+            return Problem(refused);
+        }
+    }
 
     private static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Viewed(PolicyDrafts drafts, Func<Task<DraftState>> change)
     {

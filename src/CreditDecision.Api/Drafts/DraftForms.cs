@@ -21,9 +21,19 @@ public sealed record ScaleGrade(string Grade, string MinScore, string Pd, bool D
 /// <summary>One rule as the console's form shows it.</summary>
 public sealed record RuleField(string Name, string Expression, string Description, bool Enabled);
 
+/// <summary>A property every rule of a stage carries, as the form to add a rule asks for it.</summary>
+/// <param name="Kind">text, number, or choice (one of <paramref name="Choices"/>).</param>
+public sealed record PropertyField(string Name, string Kind, IReadOnlyList<string> Choices);
+
+/// <summary>A rule to add to a ruleset, as the form or the API gives it.</summary>
+/// <param name="Output">The value the rule produces: required in the limit and pricing stages, not allowed elsewhere.</param>
+/// <param name="Properties">The stage's fields of the rule (<see cref="DraftForms.PropertiesOf"/>).</param>
+public sealed record NewRule(string Name, string Expression, string Description, bool Enabled, string? Output, JsonObject Properties);
+
 /// <summary>
-/// The console's forms over a ruleset file: its parameters, typed, and its rules' expression, description and enabled
-/// flag. Each change is made on the file's JSON, everything else kept, and saved as the draft's next version.
+/// The console's forms over a ruleset file, and the API's rule edits: its parameters, typed, its rules' expression,
+/// description and enabled flag, rules added and removed, the scorecard and the master scale. Each change is made on the
+/// file's JSON, everything else kept, and saved as the draft's next version.
 /// </summary>
 public static class DraftForms
 {
@@ -32,6 +42,7 @@ public static class DraftForms
     public const string Text = "text";
     public const string YesNo = "yes-no";
     public const string List = "list";
+    public const string Choice = "choice";
 
     private static readonly JsonSerializerOptions Written = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -105,6 +116,98 @@ public static class DraftForms
         rule["Description"] = description;
         rule["Enabled"] = enabled;
         return Bytes(edited);
+    }
+
+    /// <summary>The ruleset's stage (approval, rating, ...), empty when it names none.</summary>
+    public static string StageOf(JsonObject ruleset) => StringOf(ruleset["Stage"]);
+
+    /// <summary>
+    /// The properties a new rule of the stage takes as fields of their own; empty for the stages whose properties vary from
+    /// rule to rule (limit, pricing, monitoring), which take them as one JSON object.
+    /// </summary>
+    public static IReadOnlyList<PropertyField> PropertiesOf(string stage) => stage switch
+    {
+        "approval" => [new("Effect", Choice, ["decline", "refer"]), new("ReasonCode", Text, []), new("Message", Text, [])],
+        "rating" => [new("Factor", Text, []), new("Points", Number, [])],
+        "early-warning" => [new("Code", Text, []), new("Level", Choice, ["yellow", "orange", "red"]), new("Message", Text, [])],
+        "authority" => [new("Level", Text, [])],
+        _ => [],
+    };
+
+    /// <summary>Whether the stage's rules produce a value (Output).</summary>
+    public static bool HasOutput(string stage) => stage is "limit" or "pricing";
+
+    /// <summary>
+    /// A new rule's properties from the form: the stage's own fields, or for the other stages the JSON object typed in
+    /// <paramref name="json"/>; or the fields that could not be read. A blank field is left out, for the checks to name.
+    /// </summary>
+    public static (JsonObject? Properties, Dictionary<string, string> Errors) PropertiesFrom(
+        string stage, IReadOnlyDictionary<string, string> fields, string? json)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var wanted = PropertiesOf(stage);
+        if (wanted.Count == 0)
+        {
+            try
+            {
+                return JsonNode.Parse(string.IsNullOrWhiteSpace(json) ? "{}" : json) is JsonObject typed
+                    ? (typed, errors)
+                    : (null, new() { ["Properties"] = "must be a JSON object, such as {\"Cap\": \"product-maximum\"}" });
+            }
+            catch (JsonException ex)
+            {
+                return (null, new() { ["Properties"] = $"is not JSON: {ex.Message}" });
+            }
+        }
+        var properties = new JsonObject();
+        foreach (var field in wanted)
+        {
+            var text = fields.TryGetValue(field.Name, out var given) ? given.Trim() : "";
+            if (text.Length == 0) continue;
+            if (field.Kind != Number) properties[field.Name] = text;
+            else if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)) properties[field.Name] = JsonValue.Create(number);
+            else errors[field.Name] = "must be a number, such as -15 or 20";
+        }
+        return errors.Count > 0 ? (null, errors) : (properties, errors);
+    }
+
+    /// <summary>The file with the rule added after the last one; whether it is a valid rule is for the checks every save passes.</summary>
+    public static byte[] WithAddedRule(JsonObject ruleset, NewRule rule)
+    {
+        var edited = ruleset.DeepClone().AsObject();
+        var added = new JsonObject { ["RuleName"] = rule.Name.Trim(), ["Description"] = rule.Description.Trim(), ["Expression"] = rule.Expression.Trim() };
+        // The shipped files leave Enabled out for a rule that is on: a new rule is written the same way.
+        if (!rule.Enabled) added["Enabled"] = false;
+        added["Properties"] = rule.Properties.DeepClone();
+        if (!string.IsNullOrWhiteSpace(rule.Output)) added["Output"] = rule.Output.Trim();
+        edited["Rules"]!.AsArray().Add(added);
+        return Bytes(edited);
+    }
+
+    /// <summary>The file without the rule; null when it has no such rule.</summary>
+    public static byte[]? WithoutRule(JsonObject ruleset, string ruleName)
+    {
+        var edited = ruleset.DeepClone().AsObject();
+        var rules = edited["Rules"]!.AsArray();
+        if (rules.OfType<JsonObject>().FirstOrDefault(r => StringOf(r["RuleName"]) == ruleName) is not { } rule) return null;
+        rules.Remove(rule);
+        return Bytes(edited);
+    }
+
+    /// <summary>
+    /// The file's JSON laid out as the forms write it, so that two files compared line by line differ only where their
+    /// content does (a form's save lays out the whole file anew); the text as it is when it is not JSON.
+    /// </summary>
+    public static string LaidOut(byte[] content)
+    {
+        try
+        {
+            return JsonNode.Parse(content) is { } json ? json.ToJsonString(Written) + "\n" : "";
+        }
+        catch (JsonException)
+        {
+            return System.Text.Encoding.UTF8.GetString(content);
+        }
     }
 
     /// <summary>The scorecard: every rule with a Factor and Points, in file order.</summary>

@@ -249,9 +249,25 @@ public sealed class PolicyDrafts(
         }
     }
 
+    /// <summary>
+    /// Runs the cases of the draft's current version again, as a save runs them, and gives their failures and gaps; the
+    /// evidence stored with the version is not changed.
+    /// </summary>
+    public async Task<DraftCases> RunCasesAsync(Guid draftId, CancellationToken cancellationToken)
+    {
+        var state = await GetAsync(draftId, cancellationToken);
+        var (compiled, caseFailures) = CandidateFolder.Load(state.Version.Files);
+        if (compiled.Snapshot is null) throw new InvalidOperationException($"Draft {draftId} version {state.Version.Version} no longer loads.");
+        return new DraftCases(state.Version.Version, caseFailures.Count == 0, caseFailures);
+    }
+
     /// <summary>What the draft's current version changes against the live rules, per ruleset.</summary>
-    public IReadOnlyList<RulesetChange> ChangesAgainstLive(DraftVersion version) =>
-        CandidateFolder.Diff(rules.Current is { } live ? FilesOf(live, live) : new Dictionary<string, byte[]>(), version.Files);
+    public IReadOnlyList<RulesetChange> ChangesAgainstLive(DraftVersion version) => CandidateFolder.Diff(LiveFiles(), version.Files);
+
+    /// <summary>The live rules folder's file of that name as a draft would hold it; null when the live rules have none.</summary>
+    public byte[]? LiveFile(string fileName) => LiveFiles().GetValueOrDefault(fileName);
+
+    private Dictionary<string, byte[]> LiveFiles() => rules.Current is { } live ? FilesOf(live, live) : new Dictionary<string, byte[]>(StringComparer.Ordinal);
 
     /// <summary>
     /// A version set as a rules folder: each ruleset under the live folder's file name for its stage, and the live

@@ -200,6 +200,86 @@ public sealed class DraftTests : IDisposable
         Assert.Equal(approval, await FileAsync(maker, id, "approval.json"));
     }
 
+    private static object FirstYearReferral(string expression) => new
+    {
+        ruleName = "FirstYearOfTrading",
+        expression,
+        description = "A firm in its first year has no full year of accounts: a credit officer reads its management accounts.",
+        // A dictionary, so that the rule format's keys keep their case.
+        properties = new Dictionary<string, string>
+        {
+            ["Effect"] = "refer", ["ReasonCode"] = "REF_FIRST_YEAR", ["Message"] = "The enterprise has traded for less than a year.",
+        },
+    };
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task A_rule_added_or_removed_is_the_drafts_next_version_with_the_change_in_words(string store)
+    {
+        Requires.Store(store);
+        var (maker, _, _) = Service(store);
+        var id = (await CreateDraftAsync(maker)).GetProperty("draftId").GetString()!;
+
+        var added = await maker.PostAsJsonAsync($"/drafts/{id}/files/approval.json/rules", FirstYearReferral("applicant.yearsInBusiness < 1"));
+        Assert.True(added.StatusCode == HttpStatusCode.OK, await added.Content.ReadAsStringAsync());
+        var withRule = await added.ReadJson();
+        Assert.Equal(2, withRule.GetProperty("version").GetInt32());
+        var addedLines = Assert.Single(withRule.GetProperty("changes").EnumerateArray()).GetProperty("changes").EnumerateArray().Select(c => c.GetString()!).ToList();
+        Assert.Contains(addedLines, line => line.StartsWith("rule added: FirstYearOfTrading", StringComparison.Ordinal) && line.Contains("REF_FIRST_YEAR"));
+        var file = JsonDocument.Parse(await FileAsync(maker, id, "approval.json")).RootElement.GetProperty("Rules");
+        var last = file.EnumerateArray().Last();
+        Assert.Equal("FirstYearOfTrading", last.GetProperty("RuleName").GetString());
+        Assert.Equal("applicant.yearsInBusiness < 1", last.GetProperty("Expression").GetString());
+        Assert.Equal("refer", last.GetProperty("Properties").GetProperty("Effect").GetString());
+
+        var removed = await maker.DeleteAsync($"/drafts/{id}/files/approval.json/rules/TaxCreditRatingD");
+        Assert.True(removed.StatusCode == HttpStatusCode.OK, await removed.Content.ReadAsStringAsync());
+        var withoutRule = await removed.ReadJson();
+        Assert.Equal(3, withoutRule.GetProperty("version").GetInt32());
+        var lines = Assert.Single(withoutRule.GetProperty("changes").EnumerateArray()).GetProperty("changes").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Contains("rule removed: TaxCreditRatingD", lines);
+        Assert.Contains(lines, line => line!.StartsWith("rule added: FirstYearOfTrading", StringComparison.Ordinal));
+        Assert.DoesNotContain("\"TaxCreditRatingD\"", await FileAsync(maker, id, "approval.json"));
+        // The cases that expect the removed knock-out now fail: evidence on the draft, not a refusal of the save.
+        Assert.Contains(withoutRule.GetProperty("cases").GetProperty("failures").EnumerateArray(),
+            failure => failure.GetProperty("message").GetString()!.Contains("TaxCreditRatingD", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await maker.DeleteAsync($"/drafts/{id}/files/approval.json/rules/TaxCreditRatingD")).StatusCode);
+        var taken = await maker.PostAsJsonAsync($"/drafts/{id}/files/approval.json/rules", FirstYearReferral("applicant.yearsInBusiness < 2"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, taken.StatusCode);
+        var duplicate = Assert.Single((await taken.ReadJson()).GetProperty("errors").EnumerateArray());
+        Assert.Equal("FirstYearOfTrading", duplicate.GetProperty("rule").GetString());
+        Assert.Contains("rule names must be unique", duplicate.GetProperty("message").GetString());
+        Assert.Equal(3, (await (await maker.GetAsync($"/drafts/{id}")).ReadJson()).GetProperty("version").GetInt32());
+
+        var rerun = await (await maker.PostAsync($"/drafts/{id}/cases", null)).ReadJson();
+        Assert.Equal(3, rerun.GetProperty("version").GetInt32());
+        Assert.Equal(withoutRule.GetProperty("cases").GetProperty("failures").GetArrayLength(), rerun.GetProperty("failures").GetArrayLength());
+    }
+
+    [SkippableTheory, MemberData(nameof(Stores))]
+    public async Task An_added_rule_the_sandbox_refuses_is_named_with_its_expression_and_no_version_is_stored(string store)
+    {
+        Requires.Store(store);
+        var (maker, _, _) = Service(store);
+        var id = (await CreateDraftAsync(maker)).GetProperty("draftId").GetString()!;
+        var approval = await FileAsync(maker, id, "approval.json");
+
+        // Reflection is the first step out of the sandbox: the compiler parses it, the sandbox refuses it.
+        var refused = await maker.PostAsJsonAsync($"/drafts/{id}/files/approval.json/rules", FirstYearReferral("applicant.industry.GetType() != null"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var error = Assert.Single((await refused.ReadJson()).GetProperty("errors").EnumerateArray());
+        Assert.Equal("approval.json", error.GetProperty("file").GetString());
+        Assert.Equal("sme-approval", error.GetProperty("ruleset").GetString());
+        Assert.Equal("FirstYearOfTrading", error.GetProperty("rule").GetString());
+        Assert.Equal("applicant.industry.GetType() != null", error.GetProperty("expression").GetString());
+        var message = error.GetProperty("message").GetString()!;
+        Assert.StartsWith("Expression is refused by the rule sandbox: calling '", message);
+        Assert.Contains("GetType", message);
+
+        Assert.Equal(1, (await (await maker.GetAsync($"/drafts/{id}")).ReadJson()).GetProperty("version").GetInt32());
+        Assert.Equal(approval, await FileAsync(maker, id, "approval.json"));
+    }
+
     [SkippableTheory, MemberData(nameof(Stores))]
     public async Task A_draft_exports_as_a_rules_folder_and_refuses_strangers_and_unknown_sets(string store)
     {

@@ -39,6 +39,18 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
     /// <summary>The raw editor's text after a refused save, so nothing typed is lost.</summary>
     public string? RefusedContent { get; private set; }
 
+    /// <summary>The form to add a rule as typed, after a refused save; empty otherwise.</summary>
+    public NewRuleForm Typed { get; private set; } = NewRuleForm.Empty;
+
+    /// <summary>The chosen file against the live rules' file of that name, line by line; null when they are the same.</summary>
+    public SideBySideTable? AgainstLive { get; private set; }
+
+    /// <summary>The cases of the current version: as run just now by <c>Run the cases</c>, else as run when it was saved.</summary>
+    public IReadOnlyList<RuleError> CaseFailures => RunNow?.Failures ?? State.CaseFailures;
+
+    /// <summary>The cases as run just now; null unless the page was asked to run them.</summary>
+    public DraftCases? RunNow { get; private set; }
+
     public bool Editable => State.Draft.State == DraftStates.Editing;
 
     public IEnumerable<string> ErrorsOf(string field) => Errors.TryGetValue(field, out var errors) ? errors : [];
@@ -56,6 +68,34 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
 
     public Task<IActionResult> OnPostRuleAsync(string rule, string? expression, string? description, bool enabled, CancellationToken cancellationToken) =>
         SaveFromFormAsync($"rule:{rule}", ruleset => DraftForms.WithRule(ruleset, rule, expression ?? "", description ?? "", enabled), cancellationToken);
+
+    public async Task<IActionResult> OnPostAddRuleAsync(NewRuleForm newRule, CancellationToken cancellationToken)
+    {
+        var result = await SaveFromFormAsync(NewRuleForm.Field, ruleset =>
+        {
+            var (properties, errors) = DraftForms.PropertiesFrom(
+                DraftForms.StageOf(ruleset), newRule.Properties ?? new Dictionary<string, string>(), newRule.PropertiesJson);
+            foreach (var (field, error) in errors) Add(NewRuleForm.Field, $"{field} {error}");
+            return properties is null
+                ? null
+                : DraftForms.WithAddedRule(ruleset, new NewRule(
+                    newRule.Name ?? "", newRule.Expression ?? "", newRule.Description ?? "", newRule.Enabled, newRule.Output, properties));
+        }, cancellationToken);
+        if (Errors.Count > 0) Typed = newRule;
+        return result;
+    }
+
+    public Task<IActionResult> OnPostRemoveRuleAsync(string rule, CancellationToken cancellationToken) =>
+        SaveFromFormAsync($"rule:{rule}", ruleset => DraftForms.WithoutRule(ruleset, rule), cancellationToken, $"Removed {rule} from");
+
+    public Task<IActionResult> OnPostRunCasesAsync(CancellationToken cancellationToken) =>
+        ActAsync("cases", async _ =>
+        {
+            RunNow = await drafts.RunCasesAsync(Id, cancellationToken);
+            return RunNow.Passed
+                ? $"Ran the cases of version {RunNow.Version} again: every case passes."
+                : $"Ran the cases of version {RunNow.Version} again: {RunNow.Failures.Count} failing case(s) or gap(s).";
+        }, cancellationToken);
 
     public async Task<IActionResult> OnPostRawAsync(string? content, CancellationToken cancellationToken)
     {
@@ -104,7 +144,7 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
             return $"Live: version set {promoted.SnapshotId[..12]} replaced {promoted.PreviousSnapshotId[..Math.Min(12, promoted.PreviousSnapshotId.Length)]}, recorded at chain position {promoted.Position}.";
         }, cancellationToken);
 
-    private async Task<IActionResult> SaveFromFormAsync(string field, Func<JsonObject, byte[]?> edit, CancellationToken cancellationToken)
+    private async Task<IActionResult> SaveFromFormAsync(string field, Func<JsonObject, byte[]?> edit, CancellationToken cancellationToken, string done = "Saved")
     {
         if (!await LoadAsync(cancellationToken)) return NotFound();
         if (Ruleset is null)
@@ -112,17 +152,17 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
             Add(field, $"{FileName} is not a ruleset: edit it in the raw editor.");
             return Page();
         }
-        if (edit(Ruleset) is { } content) await SaveAsync(field, content, cancellationToken);
+        if (edit(Ruleset) is { } content) await SaveAsync(field, content, cancellationToken, done);
         else if (Errors.Count == 0) Add(field, "Nothing to save: the rule is not in this file.");
         return Page();
     }
 
-    private async Task SaveAsync(string field, byte[] content, CancellationToken cancellationToken)
+    private async Task SaveAsync(string field, byte[] content, CancellationToken cancellationToken, string done = "Saved")
     {
         try
         {
             await drafts.SaveFileAsync(Id, FileName, content, CallerHeaders.Caller(HttpContext).Caller, cancellationToken);
-            Done = $"Saved {FileName}.";
+            Done = $"{done} {FileName}.";
             await LoadAsync(cancellationToken);
         }
         catch (DraftFileRefusedException refused)
@@ -176,6 +216,9 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
         FileContent = System.Text.Encoding.UTF8.GetString(content);
         Ruleset = DraftForms.Ruleset(content);
         Changes = drafts.ChangesAgainstLive(State.Version);
+        var live = drafts.LiveFile(FileName) is { } liveContent ? DraftForms.LaidOut(liveContent) : "";
+        var draft = DraftForms.LaidOut(content);
+        AgainstLive = live == draft ? null : new SideBySideTable("Live", $"Draft version {State.Draft.Version}", SideBySide.AroundChanges(SideBySide.Of(live, draft), context: 3));
         return true;
     }
 
@@ -196,4 +239,18 @@ public sealed class DraftModel(PolicyDrafts drafts) : PageModel
         (error.Rule is null ? "" : $"Rule {error.Rule}: ") + error.Message + (error.Expression is null ? "" : $" (in {error.Expression})");
 
     private static DateTimeOffset? At(DateOnly? day) => day?.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+}
+
+/// <summary>The form to add a rule, as posted.</summary>
+/// <param name="Properties">The stage's property fields by name (<see cref="DraftForms.PropertiesOf"/>).</param>
+/// <param name="PropertiesJson">The properties as one JSON object, for the stages without fields of their own.</param>
+public sealed record NewRuleForm(
+    string? Name, string? Expression, string? Description, bool Enabled, string? Output, Dictionary<string, string>? Properties, string? PropertiesJson)
+{
+    /// <summary>The key of the form's errors.</summary>
+    public const string Field = "add-rule";
+
+    public static NewRuleForm Empty { get; } = new(null, null, null, true, null, [], null);
+
+    public string PropertyOf(string name) => Properties?.GetValueOrDefault(name) ?? "";
 }
