@@ -21,7 +21,7 @@ public sealed record ScaleGrade(string Grade, string MinScore, string Pd, bool D
 /// <summary>One rule as the console's form shows it.</summary>
 public sealed record RuleField(string Name, string Expression, string Description, bool Enabled);
 
-/// <summary>A property every rule of a stage carries, as the form to add a rule asks for it.</summary>
+/// <summary>A property every rule of a stage carries, as the form to add a rule asks for it; a dotted name is a field of a nested object.</summary>
 /// <param name="Kind">text, number, or choice (one of <paramref name="Choices"/>).</param>
 public sealed record PropertyField(string Name, string Kind, IReadOnlyList<string> Choices);
 
@@ -127,7 +127,11 @@ public static class DraftForms
     /// </summary>
     public static IReadOnlyList<PropertyField> PropertiesOf(string stage) => stage switch
     {
-        "approval" => [new("Effect", Choice, ["decline", "refer"]), new("ReasonCode", Text, []), new("Message", Text, [])],
+        "approval" =>
+        [
+            new("Effect", Choice, ["decline", "refer"]), new("ReasonCode", Text, []), new("Message", Text, []),
+            new("CustomerText.En", Text, []), new("CustomerText.ZhHans", Text, []),
+        ],
         "rating" => [new("Factor", Text, []), new("Points", Number, [])],
         "early-warning" => [new("Code", Text, []), new("Level", Choice, ["yellow", "orange", "red"]), new("Message", Text, [])],
         "authority" => [new("Level", Text, [])],
@@ -164,11 +168,24 @@ public static class DraftForms
         {
             var text = fields.TryGetValue(field.Name, out var given) ? given.Trim() : "";
             if (text.Length == 0) continue;
-            if (field.Kind != Number) properties[field.Name] = text;
-            else if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)) properties[field.Name] = JsonValue.Create(number);
+            if (field.Kind != Number) Set(properties, field.Name, JsonValue.Create(text));
+            else if (decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out var number)) Set(properties, field.Name, JsonValue.Create(number));
             else errors[field.Name] = "must be a number, such as -15 or 20";
         }
         return errors.Count > 0 ? (null, errors) : (properties, errors);
+    }
+
+    /// <summary>Sets a property; a dotted name (<c>CustomerText.En</c>) sets a field of a nested object.</summary>
+    private static void Set(JsonObject properties, string name, JsonNode value)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        if (dot < 0)
+        {
+            properties[name] = value;
+            return;
+        }
+        if (properties[name[..dot]] is not JsonObject nested) properties[name[..dot]] = nested = [];
+        nested[name[(dot + 1)..]] = value;
     }
 
     /// <summary>The file with the rule added after the last one; whether it is a valid rule is for the checks every save passes.</summary>

@@ -261,6 +261,7 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 413,
             body: JsonSerializer.Serialize(new { Description = new string('x', 1_100_000) }));
         await Refused(s, HttpMethod.Put, $"{draftPath}/files/approval.json", "hello", "415", contentType: "text/plain", status: 415);
+        await DriveRuleEditsAsync(s, maker, missingDraft, approvalRules);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/review", 409, body: JsonSerializer.Serialize(new { verdict = "approve" }));
         await Exchange(s, HttpMethod.Post, $"{draftPath}/review", 400, body: JsonSerializer.Serialize(new { verdict = "maybe" }));
         await Exchange(s, HttpMethod.Post, $"{missingDraft}/review", 404, body: JsonSerializer.Serialize(new { verdict = "approve" }));
@@ -277,6 +278,8 @@ public sealed partial class PrismContractTests : IDisposable
         await Exchange(s, HttpMethod.Post, $"{draftPath}/submit", 200, body: JsonSerializer.Serialize(new { rationale = "A clearer label." }), key: maker);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/submit", 409, body: JsonSerializer.Serialize(new { rationale = "A clearer label." }), key: maker);
         await Exchange(s, HttpMethod.Put, $"{draftPath}/files/approval.json", 409, body: relabelled, key: maker);
+        await Exchange(s, HttpMethod.Post, $"{draftPath}/files/approval.json/rules", 409, body: NewRuleBody, key: maker);
+        await Exchange(s, HttpMethod.Delete, $"{draftPath}/files/approval.json/rules/TaxCreditRatingD", 409, key: maker);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/promote", 409);
         await Exchange(s, HttpMethod.Post, $"{missingDraft}/promote", 404);
         await Exchange(s, HttpMethod.Post, $"{draftPath}/challenger", 409);
@@ -343,6 +346,45 @@ public sealed partial class PrismContractTests : IDisposable
         }
     }
 
+    /// <summary>Rules added and removed on a draft of their own, and its cases run again.</summary>
+    private async Task DriveRuleEditsAsync(Through s, TestKey maker, string missingDraft, string approvalRules)
+    {
+        var draft = await Exchange(s, HttpMethod.Post, "/drafts", 201, body: JsonSerializer.Serialize(new { name = "Add and remove a rule" }), key: maker);
+        var rules = $"/drafts/{draft.GetProperty("draftId").GetString()}/files/approval.json/rules";
+        await Exchange(s, HttpMethod.Post, rules, 200, body: NewRuleBody, key: maker);
+        await Exchange(s, HttpMethod.Post, rules, 422, body: NewRuleBody, key: maker);
+        var cases = rules.Replace("approval.json/rules", "approval.cases.json", StringComparison.Ordinal);
+        await Exchange(s, HttpMethod.Put, cases, 200, body: await File.ReadAllTextAsync(Path.Combine(RepoPaths.Rules, "approval.cases.json")), key: maker);
+        await Exchange(s, HttpMethod.Post, $"{cases}/rules", 400, body: NewRuleBody, key: maker);
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/files/approval.json/rules", 404, body: NewRuleBody);
+        await Refused(s, HttpMethod.Post, rules, "hello", "415", contentType: "text/plain", status: 415);
+        await Exchange(s, HttpMethod.Delete, $"{rules}/FirstYearOfTrading", 200, key: maker);
+        await Exchange(s, HttpMethod.Delete, $"{rules}/FirstYearOfTrading", 404, key: maker);
+        await Exchange(s, HttpMethod.Delete, $"{cases}/rules/AnyRule", 400, key: maker);
+
+        // A file of one rule cannot lose it: a ruleset holds at least one rule.
+        var oneRule = JsonNode.Parse(approvalRules)!.AsObject();
+        var first = oneRule["Rules"]![0]!.DeepClone();
+        oneRule["Rules"] = new JsonArray(first);
+        await Exchange(s, HttpMethod.Put, rules[..^"/rules".Length], 200, body: oneRule.ToJsonString(), key: maker);
+        await Exchange(s, HttpMethod.Delete, $"{rules}/{first["RuleName"]!.GetValue<string>()}", 422, key: maker);
+
+        await Exchange(s, HttpMethod.Post, $"/drafts/{draft.GetProperty("draftId").GetString()}/cases", 200, key: maker);
+        await Exchange(s, HttpMethod.Post, $"{missingDraft}/cases", 404);
+    }
+
+    private static readonly string NewRuleBody = JsonSerializer.Serialize(new
+    {
+        ruleName = "FirstYearOfTrading",
+        expression = "applicant.yearsInBusiness < 1",
+        description = "A firm in its first year has no full year of accounts.",
+        properties = new Dictionary<string, object>
+        {
+            ["Effect"] = "refer", ["ReasonCode"] = "REF_FIRST_YEAR", ["Message"] = "Less than a year of trading.",
+            ["CustomerText"] = new Dictionary<string, string> { ["En"] = "The business has traded for less than a year.", ["ZhHans"] = "贵企业经营未满一年。" },
+        },
+    });
+
     /// <summary>A body the document accepts for each operation that takes one; its content does not matter to a refused request.</summary>
     private static string BodyOf(string template) => template switch
     {
@@ -355,6 +397,7 @@ public sealed partial class PrismContractTests : IDisposable
         "/outcomes" => JsonSerializer.Serialize(new { decisionId = Guid.NewGuid(), @event = "cure", date = "2026-01-02" }),
         "/drafts" => JsonSerializer.Serialize(new { name = "A draft" }),
         "/drafts/{draftId}/files/{fileName}" or "/drafts/{draftId}/backtests" => "{}",
+        "/drafts/{draftId}/files/{fileName}/rules" => NewRuleBody,
         "/drafts/{draftId}/submit" => JsonSerializer.Serialize(new { rationale = "A reason." }),
         "/drafts/{draftId}/review" => JsonSerializer.Serialize(new { verdict = "approve" }),
         _ => JsonSerializer.Serialize(new { snapshotId = "0000" }),
@@ -364,7 +407,8 @@ public sealed partial class PrismContractTests : IDisposable
 
     /// <summary>A draft operation's path with its file and backtest named (the draft is filled in by the caller).</summary>
     private static string DraftPath(string path) =>
-        path.Replace("{fileName}", "approval.json", StringComparison.Ordinal).Replace("{backtestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal);
+        path.Replace("{fileName}", "approval.json", StringComparison.Ordinal).Replace("{backtestId}", Guid.NewGuid().ToString(), StringComparison.Ordinal)
+            .Replace("{ruleName}", "TaxCreditRatingD", StringComparison.Ordinal);
 
     /// <summary>The outcomes only a service without valid rules gives.</summary>
     private async Task DriveWithoutValidRulesAsync(Through s)

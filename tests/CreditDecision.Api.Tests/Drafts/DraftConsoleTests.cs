@@ -151,6 +151,8 @@ public sealed class DraftConsoleTests : IDisposable
         await browser.SelectAsync("#new-rule-Effect", "refer");
         await browser.FillAsync("#new-rule-ReasonCode", "REF_FIRST_YEAR");
         await browser.FillAsync("#new-rule-Message", "The enterprise has traded for less than a year.");
+        await browser.FillAsync("#new-rule-CustomerText-En", "The business has traded for less than a year, so a credit officer will review the application.");
+        await browser.FillAsync("#new-rule-CustomerText-ZhHans", "贵企业经营未满一年，将由信贷人员进一步审查。");
         await browser.ClickAndWaitAsync("#add-rule-button");
         var refusal = await browser.TextAsync("#add-rule-errors");
         Assert.Contains("Rule FirstYearOfTrading: Expression is refused by the rule sandbox", refusal);

@@ -206,9 +206,14 @@ public sealed class DraftTests : IDisposable
         expression,
         description = "A firm in its first year has no full year of accounts: a credit officer reads its management accounts.",
         // A dictionary, so that the rule format's keys keep their case.
-        properties = new Dictionary<string, string>
+        properties = new Dictionary<string, object>
         {
             ["Effect"] = "refer", ["ReasonCode"] = "REF_FIRST_YEAR", ["Message"] = "The enterprise has traded for less than a year.",
+            ["CustomerText"] = new Dictionary<string, string>
+            {
+                ["En"] = "The business has traded for less than a year, so a credit officer will review the application.",
+                ["ZhHans"] = "贵企业经营未满一年，将由信贷人员进一步审查。",
+            },
         },
     };
 
