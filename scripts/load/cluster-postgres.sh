@@ -70,7 +70,7 @@ start_node() {
         export Portfolio__File="$repo/portfolio/portfolio.json"
         export DecisionLog__Provider=postgres DecisionLog__ConnectionString="$CREDITDECISION_TEST_POSTGRES;Search Path=$schema"
         export Cluster__NodeName="$name"
-        export Auth__ApiKeys__load__Key="$LOAD_API_KEY" Auth__ApiKeys__load__Roles__0=originator Auth__ApiKeys__load__Roles__1=operator
+        export Auth__ApiKeys__load__Key="$LOAD_API_KEY" Auth__ApiKeys__load__Roles__0=originator Auth__ApiKeys__load__Roles__1=operator Auth__ApiKeys__load__Roles__2=auditor
         exec dotnet "$dll" --urls "$node_url"
     ) >"$work/$name.log" 2>&1 &
     node_pids+=($!)
@@ -84,14 +84,19 @@ scrape() {
         | sed 's/{[^}]*}//' >"$2"
 }
 
-# sample SECONDS OUT: samples pg_stat_activity every 10 ms inside PostgreSQL (one backend, no client round trips)
-# and counts, per sample, the log's backends by what they were doing.
+# sample SECONDS OUT: samples pg_stat_activity about every 10 ms for SECONDS inside PostgreSQL (one backend, no
+# client round trips) and counts, per sample, the log's backends by what they were doing.
 sample() {
     "${psql_command[@]}" >"$2" 2>&1 <<SQL &
 CREATE TEMP TABLE samples (n int, what text);
 DO \$\$
+DECLARE
+    n int := 0;
+    deadline timestamptz := clock_timestamp() + interval '$1 seconds';
 BEGIN
-    FOR n IN 1..($1 * 100) LOOP
+    WHILE clock_timestamp() < deadline LOOP
+        n := n + 1;
+        INSERT INTO samples VALUES (n, NULL);
         INSERT INTO samples
         SELECT n, CASE
             WHEN wait_event_type = 'Lock' THEN 'waiting for a lock (the chain head)'
@@ -106,8 +111,9 @@ BEGIN
     END LOOP;
 END
 \$\$;
-SELECT format('  %s: %s samples of %s, %s backends on average', what, count(DISTINCT n), $1 * 100, round(count(*) / ($1 * 100.0), 2))
-FROM samples GROUP BY what ORDER BY count(*) DESC;
+WITH total AS (SELECT max(n) AS samples FROM samples)
+SELECT format('  %s: in %s of %s samples, %s backends on average', what, count(DISTINCT n), samples, round(count(*)::numeric / samples, 2))
+FROM samples, total WHERE what IS NOT NULL GROUP BY what, samples ORDER BY count(*) DESC;
 SQL
     sampler_pid=$!
 }
@@ -186,4 +192,4 @@ wait "$sampler_pid" || true; sampler_pid=""
 report "${names[@]}"
 echo " backends of the log sampled in PostgreSQL during warm-up and run:"
 cat "$work/cluster.samples"
-echo " chain: $("${psql_command[@]}" -c 'SELECT position FROM three_nodes.chain_head') records in one chain from $cluster_nodes nodes"
+echo " the chain the three nodes wrote, verified by decision-1: $(curl -s -H "X-Api-Key: $LOAD_API_KEY" "${urls[0]}/audit/verify")"
