@@ -2,8 +2,9 @@
 # HTTP load on 127.0.0.1 with wrk (docs/benchmarks.md, ADR 0018): POST /decide with the durable PostgreSQL log,
 # first on one node alone, then on three nodes appending to the same database (the cluster set-up of the README),
 # each node under its own wrk at the same time. 32 connections per node, 20 s after a 5 s warm-up. Prints requests/s
-# and p99 per node and in aggregate, the mean batch size and commit time from each node's /metrics, and how often,
-# sampled inside PostgreSQL, a writer was waiting for the chain-head row lock.
+# and p99 per node and in aggregate, the mean batch size and append time from each node's /metrics, how often,
+# sampled inside PostgreSQL, a writer was waiting for the chain-head row lock, and GET /audit/verify of the chain
+# the three nodes wrote.
 # Usage: scripts/load/cluster-postgres.sh [--no-build]; LOAD_SECONDS and LOAD_WARMUP override the durations.
 # Starts a throwaway PostgreSQL of its own (scripts/test-postgres.sh on a free port), removed on exit.
 set -euo pipefail
@@ -77,7 +78,7 @@ start_node() {
     "${helper[@]}" wait-healthy "$node_url" 60 || { tail -n 40 "$work/$name.log"; exit 1; }
 }
 
-# The log's counters on one node: batch size and commit time as sums and counts, one "name value" a line.
+# The log's counters on one node: batch size and append time as sums and counts, one "name value" a line.
 scrape() {
     curl -s -H "X-Api-Key: $LOAD_API_KEY" "$1/metrics" \
         | grep -E '^creditdecision_log_(batch_size|write_duration_seconds)_(sum|count)[ {]' \
@@ -127,7 +128,7 @@ load() {
     scrape "$2" "$work/$1.after"
 }
 
-# report NAME...: per node and aggregate requests/s and p99, mean batch and commit time over the measured run.
+# report NAME...: per node and aggregate requests/s and p99, mean batch and append time over the measured run.
 report() {
     python3 - "$work" "$@" <<'PY'
 import re, sys
