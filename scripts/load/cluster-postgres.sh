@@ -15,7 +15,7 @@ if [ -z "${LOAD_BOUNDED:-}" ]; then
 fi
 
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-helper=(python3 "$repo/scripts/fault-check.py")
+fault_check=(python3 "$repo/scripts/fault-check.py")
 connections=32
 seconds="${LOAD_SECONDS:-20}"
 warmup="${LOAD_WARMUP:-5}"
@@ -25,7 +25,7 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/cluster-postgres.XXXXXX")"
 # PostgreSQL runs as its own user when this script runs as root: its data lives where that user can reach it.
 postgres_root="$(mktemp -d /tmp/cluster-postgres-db.XXXXXX)"
 chmod 755 "$postgres_root"
-postgres_port="$("${helper[@]}" port)"
+postgres_port="$("${fault_check[@]}" port)"
 postgres() { CREDITDECISION_TEST_POSTGRES_PORT="$postgres_port" TMPDIR="$postgres_root" "$repo/scripts/test-postgres.sh" "$@"; }
 node_pids=()
 sampler_pid=""
@@ -60,7 +60,7 @@ LOAD_API_KEY="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 # sets node_url.
 start_node() {
     local name="$1" schema="$2"
-    node_url="http://127.0.0.1:$("${helper[@]}" port)"
+    node_url="http://127.0.0.1:$("${fault_check[@]}" port)"
     cp -r "$repo/rules" "$work/$name-rules"
     (
         cd "$(dirname "$dll")"
@@ -75,7 +75,7 @@ start_node() {
         exec dotnet "$dll" --urls "$node_url"
     ) >"$work/$name.log" 2>&1 &
     node_pids+=($!)
-    "${helper[@]}" wait-healthy "$node_url" 60 || { tail -n 40 "$work/$name.log"; exit 1; }
+    "${fault_check[@]}" wait-healthy "$node_url" 60 || { tail -n 40 "$work/$name.log"; exit 1; }
 }
 
 # The log's counters on one node: batch size and append time as sums and counts, one "name value" a line.
