@@ -37,12 +37,14 @@ internal static class RecordColumns
     /// <summary>Every column, comma-separated, in the table's order.</summary>
     public static readonly string List = string.Join(", ", All.Select(c => c.Name));
 
+    private static readonly string InsertText = $"INSERT INTO decisions ({List}) VALUES ({string.Join(", ", All.Select(c => "@" + c.Name))})";
+
     /// <summary>An insert of one record, its parameters typed and waiting for <see cref="Bind"/>.</summary>
     public static DbCommand Insert(DbConnection connection, DbTransaction transaction)
     {
         var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = $"INSERT INTO decisions ({List}) VALUES ({string.Join(", ", All.Select(c => "@" + c.Name))})";
+        command.CommandText = InsertText;
         foreach (var column in All)
         {
             var parameter = command.CreateParameter();
@@ -51,6 +53,22 @@ internal static class RecordColumns
             command.Parameters.Add(parameter);
         }
         return command;
+    }
+
+    /// <summary>Adds the insert of one record, with its values, to a batch of commands sent together.</summary>
+    public static void AddInsert(DbBatch batch, LogRecord record)
+    {
+        var command = batch.CreateBatchCommand();
+        command.CommandText = InsertText;
+        foreach (var column in All)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = column.Name;
+            parameter.DbType = column.Type;
+            parameter.Value = column.Value(record) ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        batch.BatchCommands.Add(command);
     }
 
     /// <summary>Sets the parameters of an <see cref="Insert"/> to the record's values.</summary>
