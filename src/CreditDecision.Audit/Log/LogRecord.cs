@@ -61,6 +61,15 @@ public sealed record LogRecord
     /// </summary>
     public long? ClusterActivation { get; init; }
 
+    /// <summary>
+    /// <see cref="RequestJson"/> and <see cref="ResponseJson"/> as the store keeps them (<see cref="StoredJson"/>), made
+    /// before the record is queued; null for the kinds stored as text and for records read back.
+    /// </summary>
+    internal byte[]? StoredRequest { get; init; }
+
+    /// <inheritdoc cref="StoredRequest"/>
+    internal byte[]? StoredResponse { get; init; }
+
     /// <summary>Hash of the record before this one (64 zeros for the first).</summary>
     public string PreviousHash { get; init; } = "";
 

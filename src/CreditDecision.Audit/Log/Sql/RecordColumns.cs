@@ -22,8 +22,9 @@ internal static class RecordColumns
         Text("request_id", r => r.RequestId, (r, v) => r with { RequestId = v }),
         NullableText("idempotency_key", r => r.IdempotencyKey, (r, v) => r with { IdempotencyKey = v }),
         Text("request_hash", r => r.RequestHash, (r, v) => r with { RequestHash = v }),
-        Text("request_json", r => r.RequestJson, (r, v) => r with { RequestJson = v }),
-        Text("response_json", r => r.ResponseJson, (r, v) => r with { ResponseJson = v }),
+        // Empty where the record is stored compressed: the compressed columns below then give the text back.
+        Text("request_json", r => r.StoredRequest is null ? r.RequestJson : "", (r, v) => r with { RequestJson = v }),
+        Text("response_json", r => r.StoredResponse is null ? r.ResponseJson : "", (r, v) => r with { ResponseJson = v }),
         Text("snapshot_id", r => r.SnapshotId, (r, v) => r with { SnapshotId = v }),
         Text("ruleset_versions", r => r.RulesetVersions, (r, v) => r with { RulesetVersions = v }),
         Text("engine_version", r => r.EngineVersion, (r, v) => r with { EngineVersion = v }),
@@ -32,6 +33,8 @@ internal static class RecordColumns
         Text("record_hash", r => r.RecordHash, (r, v) => r with { RecordHash = v }),
         Text("kind", r => r.Kind, (r, v) => r with { Kind = v }),
         NullableInt64("activation", r => r.ClusterActivation, (r, v) => r with { ClusterActivation = v }),
+        Compressed("request_z", r => r.StoredRequest, (r, v) => r with { RequestJson = v }),
+        Compressed("response_z", r => r.StoredResponse, (r, v) => r with { ResponseJson = v }),
     ];
 
     /// <summary>Every column, comma-separated, in the table's order.</summary>
@@ -101,6 +104,10 @@ internal static class RecordColumns
 
     private static RecordColumn NullableInt64(string name, Func<LogRecord, long?> get, Func<LogRecord, long?, LogRecord> set) =>
         new(name, DbType.Int64, r => get(r), (r, v) => set(r, v is null ? null : Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture)));
+
+    /// <summary>A text kept deflated (<see cref="StoredJson"/>); null for a record kept as text, which leaves the record as read.</summary>
+    private static RecordColumn Compressed(string name, Func<LogRecord, byte[]?> get, Func<LogRecord, string, LogRecord> set) =>
+        new(name, DbType.Binary, r => get(r), (r, v) => v is byte[] stored ? set(r, StoredJson.Inflate(stored)) : r);
 
     /// <summary>A GUID kept as text in its canonical form.</summary>
     private static RecordColumn Id(string name, Func<LogRecord, Guid> get, Func<LogRecord, Guid, LogRecord> set) =>

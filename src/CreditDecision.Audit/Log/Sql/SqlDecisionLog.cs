@@ -197,17 +197,21 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         where.Add(Filter(command, "kind", RecordKinds.Decision));
         where.Add(Filter(command, "outcome", "refer"));
         where.Add($"{(query.Finalised ? "" : "NOT ")}EXISTS (SELECT 1 FROM decisions f WHERE f.kind = '{RecordKinds.Final}' AND f.application_id = decisions.decision_id AND f.{WithinChain})");
-        if (query.AuthorityLevel is { } level)
-        {
-            // The level is in the response only; the contract's JSON writes it as "authorityLevel":"<level>".
-            Add(command, "level", $"%\"authorityLevel\":\"{level}\"%");
-            where.Add("response_json LIKE @level");
-        }
-        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position LIMIT @limit OFFSET @offset";
+        // The authority level is in the response only, which the store may keep compressed: that filter reads the
+        // referrals and pages them here (open referrals are few: each waits for a person).
+        var byLevel = query.AuthorityLevel is { } level ? $"\"authorityLevel\":\"{level}\"" : null;
+        command.CommandText = $"SELECT {RecordColumns.List} FROM decisions{Where(where)} ORDER BY position" + (byLevel is null ? " LIMIT @limit OFFSET @offset" : "");
+        var skip = (long)(query.Page - 1) * query.PageSize;
         Add(command, "limit", query.PageSize + 1);
-        Add(command, "offset", (long)(query.Page - 1) * query.PageSize);
+        Add(command, "offset", skip);
         var records = new List<LogRecord>();
-        await foreach (var record in ReadRecordsAsync(command, cancellationToken)) records.Add(record);
+        await foreach (var record in ReadRecordsAsync(command, cancellationToken))
+        {
+            if (byLevel is not null && !record.ResponseJson.Contains(byLevel, StringComparison.Ordinal)) continue;
+            if (byLevel is not null && skip-- > 0) continue;
+            records.Add(record);
+            if (records.Count > query.PageSize) break;
+        }
         return records;
     }
 
@@ -309,14 +313,17 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         where.Add(Filter(command, "d.kind", RecordKinds.Decision));
         where.Add("d." + WithinChain);
         command.CommandText =
-            "SELECT d.decision_id, d.response_json, c.snapshot_id AS challenger_snapshot_id, c.response_json AS challenger_response_json FROM decisions d " +
+            "SELECT d.decision_id, d.response_json, d.response_z, c.snapshot_id AS challenger_snapshot_id, c.response_json AS challenger_response_json FROM decisions d " +
             $"LEFT JOIN challenger_results c ON c.decision_id = d.decision_id{Where(where)} ORDER BY d.position";
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
+            // Columns in their order: the reader is sequential.
+            var decisionId = Guid.Parse(Text(reader, "decision_id"));
+            var text = Text(reader, "response_json");
+            var response = reader.IsDBNull(2) ? text : StoredJson.Inflate((byte[])reader.GetValue(2));
             yield return new ShadowedDecision(
-                Guid.Parse(Text(reader, "decision_id")), Text(reader, "response_json"),
-                NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
+                decisionId, response, NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
         }
     }
 

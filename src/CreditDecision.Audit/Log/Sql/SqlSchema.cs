@@ -145,6 +145,10 @@ internal static class SqlSchema
         );
         CREATE INDEX draft_backtests_draft ON draft_backtests (draft_id);
         """,
+        $"""
+        ALTER TABLE decisions ADD COLUMN request_z {blob};
+        ALTER TABLE decisions ADD COLUMN response_z {blob};
+        """,
     ];
 
     /// <summary>Migration 6 for SQLite: the decisions table rebuilt without UNIQUE on the key alone (SQLite's way to drop a constraint).</summary>
