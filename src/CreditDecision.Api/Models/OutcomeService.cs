@@ -44,11 +44,15 @@ public sealed class OutcomeService(OutcomeRecorder recorder, RulesHost rules)
     {
         var snapshot = Snapshot();
         var pending = new Queue<Task<OutcomeLine>>();
+        // The same outcome twice in one stream: the later line waits for the earlier, so the earlier is the one recorded.
+        var sameOutcome = new Dictionary<(string, OutcomeEvent?, DateOnly?), Task<OutcomeLine>>();
         long lines = 0, recorded = 0, duplicates = 0, failed = 0;
 
         async Task WriteOldestAsync()
         {
-            var line = await pending.Dequeue();
+            var oldest = pending.Dequeue();
+            foreach (var key in sameOutcome.Where(entry => entry.Value == oldest).Select(entry => entry.Key).ToList()) sameOutcome.Remove(key);
+            var line = await oldest;
             lines++;
             if (line.Result is null) failed++;
             else if (line.Result.Duplicate) duplicates++;
@@ -59,14 +63,32 @@ public sealed class OutcomeService(OutcomeRecorder recorder, RulesHost rules)
 
         await foreach (var (number, content) in NdjsonLines.ReadAsync(input, MaxLineBytes, cancellationToken))
         {
-            pending.Enqueue(content is null
-                ? Task.FromResult(new OutcomeLine(number, Error: new LoanError($"The line is longer than {MaxLineBytes} bytes.")))
-                : RecordLineAsync(number, Parse(content.Value), snapshot, caller, cancellationToken));
+            if (content is null)
+            {
+                pending.Enqueue(Task.FromResult(new OutcomeLine(number, Error: new LoanError($"The line is longer than {MaxLineBytes} bytes."))));
+            }
+            else
+            {
+                var parsed = Parse(content.Value);
+                var (outcome, _) = parsed;
+                (string, OutcomeEvent?, DateOnly?) key = outcome is null ? default : (outcome.DecisionId?.ToString("D") ?? outcome.ApplicationId ?? "", outcome.Event, outcome.Date);
+                var line = outcome is not null && sameOutcome.TryGetValue(key, out var earlier)
+                    ? AfterAsync(earlier, () => RecordLineAsync(number, parsed, snapshot, caller, cancellationToken))
+                    : RecordLineAsync(number, parsed, snapshot, caller, cancellationToken);
+                if (outcome is not null) sameOutcome[key] = line;
+                pending.Enqueue(line);
+            }
             while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted)) await WriteOldestAsync();
         }
         while (pending.Count > 0) await WriteOldestAsync();
         WriteLine(output, new OutcomeLine(Summary: new OutcomeSummary(lines, recorded, duplicates, failed)));
         await output.FlushAsync(cancellationToken);
+    }
+
+    private static async Task<OutcomeLine> AfterAsync(Task<OutcomeLine> earlier, Func<Task<OutcomeLine>> next)
+    {
+        await earlier;
+        return await next();
     }
 
     private async Task<OutcomeLine> RecordLineAsync(

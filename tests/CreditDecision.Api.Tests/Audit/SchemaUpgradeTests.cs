@@ -16,9 +16,10 @@ public sealed class SchemaUpgradeTests
 
     public static TheoryData<string> Stores => TestStores.All;
 
-    [Theory, MemberData(nameof(Stores))]
+    [SkippableTheory, MemberData(nameof(Stores))]
     public async Task A_log_written_in_the_previous_schema_keeps_verifying_replaying_and_answering_retries(string store)
     {
+        Requires.Store(store);
         using var log = TestLogDatabase.Create(store);
         var fixture = await WriteLogOfThePreviousSchemaAsync(log);
         var written = fixture["decisions"]!.AsArray();
@@ -29,7 +30,7 @@ public sealed class SchemaUpgradeTests
         Assert.Equal("intact", verify["status"]!.GetValue<string>());
         Assert.Equal(written.Count, verify["records"]!.GetValue<long>());
         Assert.Equal(fixture["chain_head"]![0]!["record_hash"]!.GetValue<string>(), verify["headHash"]!.GetValue<string>());
-        Assert.Equal(7L, Convert.ToInt64(await log.ScalarAsync("SELECT MAX(version) FROM schema_migrations")));
+        Assert.Equal(8L, Convert.ToInt64(await log.ScalarAsync("SELECT MAX(version) FROM schema_migrations")));
         foreach (var record in written)
         {
             var id = record!["decision_id"]!.GetValue<string>();

@@ -23,13 +23,16 @@ public abstract partial class SqlDecisionLog
         await using var command = Command(connection, null, "");
         List<string> latest = [.. Filters(command, null, before), Filter(command, "kind", RecordKinds.Monitoring), WithinChain];
         command.CommandText =
-            $"SELECT d.application_id, {(withRequests ? "d.request_json" : "NULL")}, d.response_json FROM decisions d " +
+            $"SELECT d.application_id, {(withRequests ? "d.request_json" : "NULL")} AS request_json, d.response_json FROM decisions d " +
             $"JOIN (SELECT MAX(position) AS position FROM decisions{Where(latest)} GROUP BY application_id) latest ON d.position = latest.position " +
             "ORDER BY d.position";
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            yield return new LoggedReview(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetString(2));
+            // Columns in their order: the reader is sequential.
+            var loanId = Text(reader, "application_id");
+            var request = NullableText(reader, "request_json");
+            yield return new LoggedReview(loanId, request, Text(reader, "response_json"));
         }
     }
 }

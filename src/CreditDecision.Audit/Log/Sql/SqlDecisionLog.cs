@@ -321,7 +321,8 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
             // Columns in their order: the reader is sequential.
             var decisionId = Guid.Parse(Text(reader, "decision_id"));
             var text = Text(reader, "response_json");
-            var response = reader.IsDBNull(2) ? text : StoredJson.Inflate((byte[])reader.GetValue(2));
+            var stored = reader.GetOrdinal("response_z");
+            var response = reader.IsDBNull(stored) ? text : StoredJson.Inflate((byte[])reader.GetValue(stored));
             yield return new ShadowedDecision(
                 decisionId, response, NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
         }
