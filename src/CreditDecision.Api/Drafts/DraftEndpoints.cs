@@ -205,10 +205,6 @@ public static class DraftEndpoints
             var error = new RuleError(ex.Ruleset, ex.Ruleset, ex.Rule, null, $"could not be evaluated for a logged decision: {ex.Reason}");
             return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, [error], null));
         }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
     }
 
     public static Task<Results<ContentHttpResult, ProblemHttpResult>> GetBacktestReport(
@@ -271,68 +267,33 @@ public static class DraftEndpoints
     private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> RulesetEdited(
         Guid draftId, string fileName, Func<JsonObject, byte[]> edit, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
     {
-        try
+        if (DraftForms.Ruleset(await drafts.FileAsync(draftId, fileName, cancellationToken)) is not { } ruleset)
         {
-            if (DraftForms.Ruleset(await drafts.FileAsync(draftId, fileName, cancellationToken)) is not { } ruleset)
-            {
-                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fileName"] = ["is not a ruleset: it has no Rules"] });
-            }
-            var content = edit(ruleset);
-            return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, content, Caller(http), cancellationToken));
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fileName"] = ["is not a ruleset: it has no Rules"] });
         }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
+        var content = edit(ruleset);
+        return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, content, Caller(http), cancellationToken));
     }
 
-    /// <summary>The draft as saved, or the checks' errors (422), or why the draft refused the save.</summary>
+    /// <summary>
+    /// The draft as saved. The checks' errors (422) and why the draft refused the save (its status) are answered by
+    /// the problem-details handler, which maps <see cref="DraftFileRefusedException"/> and <see cref="DraftRefusedException"/>.
+    /// </summary>
     private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Saved(
         PolicyDrafts drafts, Func<Task<DraftState>> save)
     {
-        try
-        {
-            var state = await save();
-            return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
-        }
-        catch (DraftFileRefusedException refused)
-        {
-            return TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, refused.Errors, null));
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
+        var state = await save();
+        return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
     }
 
     private static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Viewed(PolicyDrafts drafts, Func<Task<DraftState>> change)
     {
-        try
-        {
-            var state = await change();
-            return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
+        var state = await change();
+        return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
     }
 
-    /// <summary>The action's result, or the problem that says why the draft refused it.</summary>
-    private static async Task<Results<T, ProblemHttpResult>> Refusable<T>(Func<Task<T>> action) where T : IResult
-    {
-        try
-        {
-            return await action();
-        }
-        catch (DraftRefusedException refused)
-        {
-            return Problem(refused);
-        }
-    }
-
-    private static ProblemHttpResult Problem(DraftRefusedException refused) =>
-        TypedResults.Problem(refused.Message, statusCode: refused.Status, title: refused.Title);
+    /// <summary>The action's result; why the draft refused it is answered by the problem-details handler.</summary>
+    private static async Task<Results<T, ProblemHttpResult>> Refusable<T>(Func<Task<T>> action) where T : IResult => await action();
 
     /// <summary>Why a required text is refused: missing, blank, too long or with control characters; null when it is fine.</summary>
     private static string? TextError(string? text, int maxLength) => text switch

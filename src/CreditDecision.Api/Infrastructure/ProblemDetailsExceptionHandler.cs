@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditDecision.Api.Challenger;
+using CreditDecision.Api.Drafts;
 using CreditDecision.Api.Rules;
 using CreditDecision.Audit.Backtests;
 using CreditDecision.Audit.Log;
@@ -7,6 +8,7 @@ using CreditDecision.Audit.Recording;
 using CreditDecision.Audit.Replay;
 using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Decisions;
+using CreditDecision.Core.Rules;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
@@ -57,12 +59,19 @@ public sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServic
             },
             UnknownCandidateException unknown => Validation(Single(("snapshotId", unknown.Message)), "The candidate version set cannot be used."),
             InvalidBodyException body => Validation(Single(("body", body.Message)), "The request could not be read."),
+            DraftRefusedException refused => new ProblemDetails { Status = refused.Status, Title = refused.Title, Detail = refused.Message },
             _ => null,
         };
-        if (exception is CandidateRuleException candidate)
+        IReadOnlyList<RuleError>? refusedRules = exception switch
         {
-            // The same answer as a candidate that does not compile: the rules status naming the file and rule.
-            await TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, [candidate.Error], null)).ExecuteAsync(context);
+            CandidateRuleException candidate => [candidate.Error],
+            DraftFileRefusedException draftFile => draftFile.Errors,
+            _ => null,
+        };
+        if (refusedRules is not null)
+        {
+            // The same answer as a rules folder that does not compile: the rules status naming each file and rule.
+            await TypedResults.UnprocessableEntity(new RulesStatusResponse(false, null, refusedRules, null)).ExecuteAsync(context);
             return true;
         }
         if (problem is null) return false;
