@@ -145,16 +145,12 @@ public static class DraftEndpoints
         }
     }
 
-    public static Task<Results<Ok<DraftView>, ProblemHttpResult>> Get(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
-        Refusable(async () =>
-        {
-            var state = await drafts.GetAsync(draftId, cancellationToken);
-            return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
-        });
+    public static async Task<Results<Ok<DraftView>, ProblemHttpResult>> Get(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
+        Viewed(drafts, await drafts.GetAsync(draftId, cancellationToken));
 
-    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFile(
         Guid draftId, string fileName, PolicyDrafts drafts, CancellationToken cancellationToken) =>
-        Refusable(async () => TypedResults.File(await drafts.FileAsync(draftId, fileName, cancellationToken), "application/json"));
+        TypedResults.File(await drafts.FileAsync(draftId, fileName, cancellationToken), "application/json");
 
     public static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> SaveFile(
         Guid draftId, string fileName, HttpRequest request, PolicyDrafts drafts, CancellationToken cancellationToken)
@@ -169,7 +165,7 @@ public static class DraftEndpoints
         }
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body, cancellationToken);
-        return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, body.ToArray(), Caller(request.HttpContext), cancellationToken));
+        return Viewed(drafts, await drafts.SaveFileAsync(draftId, fileName, body.ToArray(), Caller(request.HttpContext), cancellationToken));
     }
 
     public static Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> AddRule(
@@ -185,8 +181,8 @@ public static class DraftEndpoints
         RulesetEdited(draftId, fileName, ruleset => DraftForms.WithoutRule(ruleset, ruleName)
             ?? throw new DraftRefusedException(StatusCodes.Status404NotFound, "No such rule.", $"{fileName} has no rule '{ruleName}'."), drafts, http, cancellationToken);
 
-    public static Task<Results<Ok<DraftCases>, ProblemHttpResult>> RunCases(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
-        Refusable(async () => TypedResults.Ok(await drafts.RunCasesAsync(draftId, cancellationToken)));
+    public static async Task<Results<Ok<DraftCases>, ProblemHttpResult>> RunCases(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await drafts.RunCasesAsync(draftId, cancellationToken));
 
     public static async Task<Results<Ok<DraftBacktestResult>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Backtest(
         Guid draftId, DraftBacktestRequest request, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
@@ -207,9 +203,9 @@ public static class DraftEndpoints
         }
     }
 
-    public static Task<Results<ContentHttpResult, ProblemHttpResult>> GetBacktestReport(
+    public static async Task<Results<ContentHttpResult, ProblemHttpResult>> GetBacktestReport(
         Guid draftId, Guid backtestId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
-        Refusable(async () => TypedResults.Text((await drafts.FindBacktestAsync(draftId, backtestId, cancellationToken)).Html, "text/html; charset=utf-8"));
+        TypedResults.Text((await drafts.FindBacktestAsync(draftId, backtestId, cancellationToken)).Html, "text/html; charset=utf-8");
 
     public static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Submit(
         Guid draftId, DraftSubmission request, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken)
@@ -218,7 +214,7 @@ public static class DraftEndpoints
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rationale"] = [error] }, title: "The submission is not valid.");
         }
-        return await Viewed(drafts, () => drafts.SubmitAsync(draftId, request.Rationale!.Trim(), Caller(http), cancellationToken));
+        return Viewed(drafts, await drafts.SubmitAsync(draftId, request.Rationale!.Trim(), Caller(http), cancellationToken));
     }
 
     public static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Review(
@@ -229,39 +225,37 @@ public static class DraftEndpoints
         if (request.Comment is not null && TextError(request.Comment, PolicyDrafts.MaxTextLength) is { } commentError) errors["comment"] = [commentError];
         else if (request.Verdict == "reject" && request.Comment is null) errors["comment"] = ["is required to reject: say what must change"];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The review is not valid.");
-        return await Viewed(drafts, () => drafts.ReviewAsync(draftId, request.Verdict == "approve", request.Comment?.Trim(), Caller(http), cancellationToken));
+        return Viewed(drafts, await drafts.ReviewAsync(draftId, request.Verdict == "approve", request.Comment?.Trim(), Caller(http), cancellationToken));
     }
 
-    public static Task<Results<Ok<PromotionResult>, ProblemHttpResult>> Promote(
+    public static async Task<Results<Ok<PromotionResult>, ProblemHttpResult>> Promote(
         Guid draftId, PolicyDrafts drafts, HttpContext http, CancellationToken cancellationToken) =>
-        Refusable(async () => TypedResults.Ok(await drafts.PromoteAsync(draftId, CallerHeaders.Caller(http), cancellationToken)));
+        TypedResults.Ok(await drafts.PromoteAsync(draftId, CallerHeaders.Caller(http), cancellationToken));
 
-    public static Task<Results<Ok<ChallengerState>, ProblemHttpResult>> Shadow(
-        Guid draftId, PolicyDrafts drafts, ChallengerRules challenger, ChallengerShadow shadow, RulesHost champion, CancellationToken cancellationToken) =>
-        Refusable(async () =>
-        {
-            await drafts.ShadowAsync(draftId, cancellationToken);
-            return ChallengerEndpoints.GetState(challenger, shadow, champion);
-        });
+    public static async Task<Results<Ok<ChallengerState>, ProblemHttpResult>> Shadow(
+        Guid draftId, PolicyDrafts drafts, ChallengerRules challenger, ChallengerShadow shadow, RulesHost champion, CancellationToken cancellationToken)
+    {
+        await drafts.ShadowAsync(draftId, cancellationToken);
+        return ChallengerEndpoints.GetState(challenger, shadow, champion);
+    }
 
-    public static Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken) =>
-        Refusable(async () =>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> Export(Guid draftId, PolicyDrafts drafts, CancellationToken cancellationToken)
+    {
+        var state = await drafts.GetAsync(draftId, cancellationToken);
+        using var zip = new MemoryStream();
+        using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
         {
-            var state = await drafts.GetAsync(draftId, cancellationToken);
-            using var zip = new MemoryStream();
-            using (var archive = new ZipArchive(zip, ZipArchiveMode.Create, leaveOpen: true))
+            foreach (var (name, content) in state.Version.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
-                foreach (var (name, content) in state.Version.Files.OrderBy(f => f.Key, StringComparer.Ordinal))
-                {
-                    // A fixed time stamp: the same draft version is the same zip, byte for byte.
-                    var entry = archive.CreateEntry($"rules/{name}", CompressionLevel.Optimal);
-                    entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                    await using var stream = await entry.OpenAsync(cancellationToken);
-                    await stream.WriteAsync(content, cancellationToken);
-                }
+                // A fixed time stamp: the same draft version is the same zip, byte for byte.
+                var entry = archive.CreateEntry($"rules/{name}", CompressionLevel.Optimal);
+                entry.LastWriteTime = new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                await using var stream = await entry.OpenAsync(cancellationToken);
+                await stream.WriteAsync(content, cancellationToken);
             }
-            return TypedResults.File(zip.ToArray(), "application/zip", $"draft-{state.Draft.DraftId:N}-v{state.Draft.Version}.zip");
-        });
+        }
+        return TypedResults.File(zip.ToArray(), "application/zip", $"draft-{state.Draft.DraftId:N}-v{state.Draft.Version}.zip");
+    }
 
     /// <summary>Saves the draft's ruleset file as <paramref name="edit"/> (one of <see cref="DraftForms"/>' edits) makes it, or says why not.</summary>
     private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> RulesetEdited(
@@ -272,28 +266,16 @@ public static class DraftEndpoints
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["fileName"] = ["is not a ruleset: it has no Rules"] });
         }
         var content = edit(ruleset);
-        return await Saved(drafts, () => drafts.SaveFileAsync(draftId, fileName, content, Caller(http), cancellationToken));
+        return Viewed(drafts, await drafts.SaveFileAsync(draftId, fileName, content, Caller(http), cancellationToken));
     }
 
     /// <summary>
-    /// The draft as saved. The checks' errors (422) and why the draft refused the save (its status) are answered by
-    /// the problem-details handler, which maps <see cref="DraftFileRefusedException"/> and <see cref="DraftRefusedException"/>.
+    /// The draft as it now is, with its changes against the live rules. What a draft refuses (its status, or the checks'
+    /// 422) is answered by the problem-details handler, which maps <see cref="DraftRefusedException"/> and
+    /// <see cref="DraftFileRefusedException"/>; the endpoints' result types still list those outcomes for the document.
     /// </summary>
-    private static async Task<Results<Ok<DraftView>, ValidationProblem, UnprocessableEntity<RulesStatusResponse>, ProblemHttpResult>> Saved(
-        PolicyDrafts drafts, Func<Task<DraftState>> save)
-    {
-        var state = await save();
-        return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
-    }
-
-    private static async Task<Results<Ok<DraftView>, ValidationProblem, ProblemHttpResult>> Viewed(PolicyDrafts drafts, Func<Task<DraftState>> change)
-    {
-        var state = await change();
-        return TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
-    }
-
-    /// <summary>The action's result; why the draft refused it is answered by the problem-details handler.</summary>
-    private static async Task<Results<T, ProblemHttpResult>> Refusable<T>(Func<Task<T>> action) where T : IResult => await action();
+    private static Ok<DraftView> Viewed(PolicyDrafts drafts, DraftState state) =>
+        TypedResults.Ok(DraftView.From(state, drafts.ChangesAgainstLive(state.Version)));
 
     /// <summary>Why a required text is refused: missing, blank, too long or with control characters; null when it is fine.</summary>
     private static string? TextError(string? text, int maxLength) => text switch

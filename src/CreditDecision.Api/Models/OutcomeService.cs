@@ -43,15 +43,15 @@ public sealed class OutcomeService(OutcomeRecorder recorder, RulesHost rules)
     public async Task StreamAsync(PipeReader input, PipeWriter output, CallerContext caller, CancellationToken cancellationToken)
     {
         var snapshot = Snapshot();
-        var pending = new Queue<Task<OutcomeLine>>();
+        var pending = new Queue<(Task<OutcomeLine> Line, OutcomeKey? Key)>();
         // The same outcome twice in one stream: the later line waits for the earlier, so the earlier is the one recorded.
-        var sameOutcome = new Dictionary<(string, OutcomeEvent?, DateOnly?), Task<OutcomeLine>>();
+        var sameOutcome = new Dictionary<OutcomeKey, Task<OutcomeLine>>();
         long lines = 0, recorded = 0, duplicates = 0, failed = 0;
 
         async Task WriteOldestAsync()
         {
-            var oldest = pending.Dequeue();
-            foreach (var key in sameOutcome.Where(entry => entry.Value == oldest).Select(entry => entry.Key).ToList()) sameOutcome.Remove(key);
+            var (oldest, key) = pending.Dequeue();
+            if (key is { } written && sameOutcome.TryGetValue(written, out var latest) && latest == oldest) sameOutcome.Remove(written);
             var line = await oldest;
             lines++;
             if (line.Result is null) failed++;
@@ -65,25 +65,27 @@ public sealed class OutcomeService(OutcomeRecorder recorder, RulesHost rules)
         {
             if (content is null)
             {
-                pending.Enqueue(Task.FromResult(new OutcomeLine(number, Error: new LoanError($"The line is longer than {MaxLineBytes} bytes."))));
+                pending.Enqueue((Task.FromResult(new OutcomeLine(number, Error: new LoanError($"The line is longer than {MaxLineBytes} bytes."))), null));
             }
             else
             {
                 var parsed = Parse(content.Value);
-                var (outcome, _) = parsed;
-                (string, OutcomeEvent?, DateOnly?) key = outcome is null ? default : (outcome.DecisionId?.ToString("D") ?? outcome.ApplicationId ?? "", outcome.Event, outcome.Date);
-                var line = outcome is not null && sameOutcome.TryGetValue(key, out var earlier)
+                OutcomeKey? key = parsed.Item1 is { } outcome ? new(outcome.DecisionId?.ToString("D") ?? outcome.ApplicationId, outcome.Event, outcome.Date) : null;
+                var line = key is { } same && sameOutcome.TryGetValue(same, out var earlier)
                     ? AfterAsync(earlier, () => RecordLineAsync(number, parsed, snapshot, caller, cancellationToken))
                     : RecordLineAsync(number, parsed, snapshot, caller, cancellationToken);
-                if (outcome is not null) sameOutcome[key] = line;
-                pending.Enqueue(line);
+                if (key is { } recordedAs) sameOutcome[recordedAs] = line;
+                pending.Enqueue((line, key));
             }
-            while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().IsCompleted)) await WriteOldestAsync();
+            while (pending.Count >= InFlight || (pending.Count > 0 && pending.Peek().Line.IsCompleted)) await WriteOldestAsync();
         }
         while (pending.Count > 0) await WriteOldestAsync();
         WriteLine(output, new OutcomeLine(Summary: new OutcomeSummary(lines, recorded, duplicates, failed)));
         await output.FlushAsync(cancellationToken);
     }
+
+    /// <summary>What makes two lines the same outcome: the decision (or application) named, the event and its date.</summary>
+    private readonly record struct OutcomeKey(string? Subject, OutcomeEvent? Event, DateOnly? Date);
 
     private static async Task<OutcomeLine> AfterAsync(Task<OutcomeLine> earlier, Func<Task<OutcomeLine>> next)
     {

@@ -18,7 +18,7 @@ public static class CustomerReasons
     public static IReadOnlyList<CustomerReason>? Of(
         RulesetSnapshot snapshot, string outcome, IReadOnlyList<DecisionReason> reasons, StageTrace ratingTrace)
     {
-        if (!snapshot[Stage.Approval].Rules.Any(rule => rule.Spec.Customer is not null)) return null;
+        if (!snapshot[Stage.Approval].TellsCustomers) return null;
         var told = new List<CustomerReason>(MaxReasons);
         foreach (var reason in reasons.Where(r => r.Effect == outcome))
         {

@@ -38,6 +38,12 @@ public sealed class CompiledRuleset
     public required RulesEngine.Models.Workflow Workflow { get; init; }
 
     public RulesetVersionRef ToVersionRef() => new(Name, Stage.WireName(), Version, Label);
+
+    /// <summary>Approval: its reasons carry words for customers (the compiler lets all of them do, or none).</summary>
+    public bool TellsCustomers => _tellsCustomers ??= Rules.Any(rule => rule.Spec.Customer is not null);
+
+    // Built on first use; two threads racing build equal values.
+    private bool? _tellsCustomers;
 }
 
 /// <summary>One enabled rule with its stage-specific fields.</summary>
