@@ -4,7 +4,8 @@
 # rules are reloaded every second (about 120 rulesets recompiled in 20 s), and finally /decide at 256 connections. 32 connections, 20 s per run after a 5 s warm-up, one after the other in one
 # service so that the ratios hold on a noisy machine. Usage: scripts/load/decide-vs-bare.sh [--no-build]
 # With LOAD_CHALLENGER=1 the service also runs a challenger folder (the approval minimum owner score raised to
-# 600) that shadows every decision, and the challenger's counters are printed at the end.
+# 600) that shadows every decision, and the challenger's counters are printed at the end. The bytes the service
+# writes to disk per decision are read from /proc/<pid>/io around the /decide run at 32 connections (its warm-up included).
 set -euo pipefail
 
 if [ -z "${LOAD_BOUNDED:-}" ]; then
@@ -67,8 +68,16 @@ run() {
     echo "$1 $(grep '^load:' "$work/$1.txt")"
 }
 
+# What the service writes to disk (WAL, checkpoints, database) and how many records the log holds.
+written_bytes() { sed -n 's/^write_bytes: //p' "/proc/$service_pid/io"; }
+records() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True).execute("SELECT COALESCE(MAX(position),0) FROM decisions").fetchone()[0])' "$work/decisions.db"; }
+
 run bare /load-baseline
+bytes_before=$(written_bytes); records_before=$(records)
 run decide /decide
+bytes_after=$(written_bytes); records_after=$(records)
+echo "bytes written per decision (WAL, checkpoints, database) during the decide run: $(( (bytes_after - bytes_before) / (records_after - records_before) ))" \
+    "over $((records_after - records_before)) decisions; database and WAL now $(( $(cat "$work"/decisions.db* | wc -c) / records_after )) bytes per record"
 python3 "$repo/scripts/load/reload-rules.py" "$url" "$work/rules" "$LOAD_API_KEY" "$work/reloads.txt" &
 reloader_pid=$!
 run decide-during-reloads /decide

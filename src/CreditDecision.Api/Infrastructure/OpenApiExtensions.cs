@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using CreditDecision.Api.Security;
+using CreditDecision.Audit.Recording;
 using Microsoft.OpenApi;
 
 namespace CreditDecision.Api.Infrastructure;
@@ -22,6 +23,11 @@ public static class OpenApiExtensions
                     && operation.RequestBody?.Content?.TryGetValue("application/json", out var body) == true)
                 {
                     body.Example = SampleApplication.Value;
+                }
+                if (operation.Parameters?.FirstOrDefault(p => p.Name == "trace") is { Schema: OpenApiSchema trace })
+                {
+                    trace.Enum = [.. TraceView.Levels.Select(level => (JsonNode)JsonValue.Create(level))];
+                    trace.Default = JsonValue.Create(TraceView.Default);
                 }
                 return Task.CompletedTask;
             });

@@ -34,7 +34,7 @@ public sealed class DecisionLogWriter : IAsyncDisposable
     public async Task<AppendResult> AppendAsync(
         LogRecord record, RulesetSnapshot snapshot, PortfolioSnapshot? portfolio, CancellationToken cancellationToken)
     {
-        var pending = new Pending(new PendingDecision(StoredJson.Prepare(record), snapshot, portfolio));
+        var pending = new Pending(new PendingDecision(record, snapshot, portfolio));
         await _queue.Writer.WriteAsync(pending, cancellationToken);
         return await pending.Completion.Task;
     }

@@ -70,6 +70,13 @@ public sealed record LogRecord
     /// <inheritdoc cref="StoredRequest"/>
     internal byte[]? StoredResponse { get; init; }
 
+    /// <summary>
+    /// The trace of a decision kept in compact form (<see cref="CompactTrace"/>): its <see cref="StoredResponse"/> is then
+    /// the response without the trace, and its <see cref="RulesetVersions"/> are kept once, with its snapshot. Null for
+    /// the records kept whole, and for records as the store gives them back (rebuilt).
+    /// </summary>
+    internal string? StoredTrace { get; init; }
+
     /// <summary>Hash of the record before this one (64 zeros for the first).</summary>
     public string PreviousHash { get; init; } = "";
 

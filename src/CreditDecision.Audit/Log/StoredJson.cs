@@ -1,21 +1,58 @@
 using System.IO.Compression;
 using System.Text;
+using System.Text.Json;
+using CreditDecision.Core.Contracts;
+using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit.Log;
 
 /// <summary>
-/// How an engine decision's request and response are kept in the store: deflated, since the trace makes a response
-/// about 12 KB of repetitive JSON that compresses about six times, and the bytes of each durable commit are what
-/// bounds <c>POST /decide</c> (docs/benchmarks.md section 2). The text is compressed before the record is queued,
-/// on the request's own thread, so the log's single writer only inserts it; the record's hash covers the text, not
-/// the stored bytes, so the chain and replay are the same either way.
+/// How an engine decision's request and response are kept in the store. The bytes of each durable commit are what
+/// bounds <c>POST /decide</c> (docs/benchmarks.md section 2), so a decision is kept small: its request and its response
+/// without the trace deflated, its trace in compact form (<see cref="CompactTrace"/>) and its ruleset versions only
+/// once, with its snapshot. The stored form is made on the request's own thread, before the record is queued, so the
+/// log's single writer only inserts it. The record's hash covers the full texts, not the stored bytes: reading a
+/// record rebuilds them exactly, and the chain and replay are the same either way (ADR 0019, ADR 0020).
 /// </summary>
 public static class StoredJson
 {
-    /// <summary>The record with its stored form made, for the kinds kept compressed; other kinds unchanged.</summary>
-    public static LogRecord Prepare(LogRecord record) => record.Kind == RecordKinds.Decision
-        ? record with { StoredRequest = Deflate(record.RequestJson), StoredResponse = Deflate(record.ResponseJson) }
-        : record;
+    private const string EmptyTraceEnd = "[]}";
+
+    /// <summary>
+    /// The response in the contract's JSON, and the same without its trace (<c>"trace":[]</c>): what the log keeps
+    /// and rebuilds from. Serialized in two parts, once each.
+    /// </summary>
+    public static (string Full, string Traceless) Serialize(DecisionResponse response)
+    {
+        var traceless = JsonSerializer.Serialize(response with { Trace = [] }, ContractJson.Options);
+        return (WithTrace(traceless, JsonSerializer.Serialize(response.Trace, ContractJson.Options)), traceless);
+    }
+
+    /// <summary>A response without its trace, with the trace's JSON put back: the trace is the response's last member.</summary>
+    public static string WithTrace(string traceless, string traceJson)
+    {
+        if (!traceless.EndsWith("\"trace\":" + EmptyTraceEnd, StringComparison.Ordinal))
+        {
+            throw new JsonException("A stored response without its trace does not end with an empty trace.");
+        }
+        return string.Concat(traceless.AsSpan(0, traceless.Length - EmptyTraceEnd.Length), traceJson, "}");
+    }
+
+    /// <summary>The response with its trace rebuilt from the compact form and the template of the decision's snapshot.</summary>
+    public static string WithTrace(string traceless, string compactTrace, IReadOnlyList<StageTrace> template) =>
+        WithTrace(traceless, JsonSerializer.Serialize(CompactTrace.Decode(compactTrace, template), ContractJson.Options));
+
+    /// <summary>An engine decision's record with its stored form: compact when its trace follows its snapshot's template, else whole.</summary>
+    public static LogRecord Decision(LogRecord record, DecisionResponse response, string traceless, RulesetSnapshot snapshot)
+    {
+        var compact = CompactTrace.Encode(response.Trace, CompactTrace.TemplateOf(snapshot));
+        return record with
+        {
+            StoredRequest = Deflate(record.RequestJson),
+            StoredResponse = Deflate(compact is null ? record.ResponseJson : traceless),
+            StoredTrace = compact,
+        };
+    }
 
     public static byte[] Deflate(string json)
     {

@@ -7,10 +7,15 @@ using CreditDecision.Core.Decisions;
 namespace CreditDecision.Audit.Recording;
 
 /// <summary>
-/// A decision as the caller receives it: the response JSON exactly as logged (serialized once, for the log and the
-/// caller alike). <see cref="Replayed"/> when it is the stored answer to an earlier request.
+/// A logged decision: the response JSON exactly as logged (serialized once, for the log and the caller alike), and
+/// the trace it holds when the decision was just made. <see cref="Replayed"/> when it is the stored answer to an
+/// earlier request.
 /// </summary>
-public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool Replayed);
+public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool Replayed, IReadOnlyList<StageTrace>? Trace = null)
+{
+    /// <summary>The response as the caller receives it: the logged response with its trace cut to <paramref name="traceLevel"/> (<see cref="TraceView"/>).</summary>
+    public string Body(string traceLevel) => TraceView.Of(ResponseJson, traceLevel, Trace);
+}
 
 /// <summary>
 /// Decide and log, the use case behind <c>POST /decide</c>: makes a decision (<see cref="DecisionService"/>) and
@@ -37,7 +42,7 @@ public sealed class DecisionRecorder(
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
         if (stored.Duplicate) return Replay(stored.Record, requestHash);
         challenger?.Offer(application, response, portfolio);
-        return new RecordedDecision(record.RecordId, record.ResponseJson, Replayed: false);
+        return new RecordedDecision(record.RecordId, record.ResponseJson, Replayed: false, response.Trace);
     }
 
     private static RecordedDecision Replay(LogRecord earlier, string requestHash)

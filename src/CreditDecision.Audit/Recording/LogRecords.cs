@@ -27,10 +27,15 @@ public static class LogRecords
     /// <summary>A decision of <c>POST /decide</c>: the application as the service understood it and the response as sent.</summary>
     /// <param name="requestJson">The application in the contract's canonical JSON (see <see cref="RequestJson"/>).</param>
     /// <param name="activation">The cluster activation number of <paramref name="snapshot"/>, where there is one.</param>
+    /// <remarks>The record comes with the form the store keeps it in (<see cref="StoredJson.Decision"/>).</remarks>
     public static LogRecord Decision(
-        LoanApplication application, string requestJson, DecisionResponse response, RulesetSnapshot snapshot, CallerContext caller, long? activation = null) =>
-        Make(RecordKinds.Decision, response.DecisionId, response.ApplicationId, application.Applicant!.EnterpriseId!, response.Outcome, response.DecidedAt,
-            caller, requestJson, JsonSerializer.Serialize(response, ContractJson.Options), snapshot, activation);
+        LoanApplication application, string requestJson, DecisionResponse response, RulesetSnapshot snapshot, CallerContext caller, long? activation = null)
+    {
+        var (responseJson, traceless) = StoredJson.Serialize(response);
+        var record = Make(RecordKinds.Decision, response.DecisionId, response.ApplicationId, application.Applicant!.EnterpriseId!, response.Outcome,
+            response.DecidedAt, caller, requestJson, responseJson, snapshot, activation);
+        return StoredJson.Decision(record, response, traceless, snapshot);
+    }
 
     /// <summary>One loan review of <c>POST /monitor</c>: its subject is the loan, its outcome the warning level.</summary>
     public static LogRecord Review(LoanReview review, MonitoringResult result, RulesetSnapshot snapshot, CallerContext caller) =>

@@ -68,7 +68,10 @@ public sealed record DecisionResponse
     /// <summary>The portfolio version concentration rules measured the application against.</summary>
     public required PortfolioRef Portfolio { get; init; }
 
-    /// <summary>Every rule evaluated, per stage, with its result.</summary>
+    /// <summary>
+    /// The rules' results, per stage: in a <c>POST /decide</c> response the rules that fired (the default), every rule
+    /// evaluated (<c>trace=full</c>) or no stages (<c>trace=none</c>); in the decision log always every rule evaluated.
+    /// </summary>
     public required IReadOnlyList<StageTrace> Trace { get; init; }
 }
 

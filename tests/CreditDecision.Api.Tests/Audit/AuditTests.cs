@@ -24,7 +24,7 @@ public sealed class AuditTests
 
         foreach (var sample in Samples)
         {
-            var sent = await DecideAsync(client, ApplicationJson.FromSample(sample));
+            var sent = await DecideAsync(client, ApplicationJson.FromSample(sample), trace: "full");
             var id = sent["decisionId"]!.GetValue<string>();
 
             var stored = await client.GetFromJsonAsync<JsonObject>($"/decisions/{id}");
@@ -330,9 +330,9 @@ public sealed class AuditTests
         return await client.SendAsync(request);
     }
 
-    private static async Task<JsonObject> DecideAsync(HttpClient client, ApplicationJson application)
+    private static async Task<JsonObject> DecideAsync(HttpClient client, ApplicationJson application, string? trace = null)
     {
-        var response = await client.Decide(application);
+        var response = await client.Decide(application, trace);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
     }

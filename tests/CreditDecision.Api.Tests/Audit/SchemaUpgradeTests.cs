@@ -30,7 +30,7 @@ public sealed class SchemaUpgradeTests
         Assert.Equal("intact", verify["status"]!.GetValue<string>());
         Assert.Equal(written.Count, verify["records"]!.GetValue<long>());
         Assert.Equal(fixture["chain_head"]![0]!["record_hash"]!.GetValue<string>(), verify["headHash"]!.GetValue<string>());
-        Assert.Equal(8L, Convert.ToInt64(await log.ScalarAsync("SELECT MAX(version) FROM schema_migrations")));
+        Assert.Equal(9L, Convert.ToInt64(await log.ScalarAsync("SELECT MAX(version) FROM schema_migrations")));
         foreach (var record in written)
         {
             var id = record!["decision_id"]!.GetValue<string>();

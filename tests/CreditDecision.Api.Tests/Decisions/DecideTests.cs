@@ -10,9 +10,10 @@ public class DecideTests(SharedApplication shared) : IClassFixture<SharedApplica
 {
     private readonly HttpClient _client = shared.Client;
 
+    /// <summary>A sample's decision with its full trace: every rule's result is part of what is approved.</summary>
     private async Task<JsonElement> DecideSample(string sample)
     {
-        var response = await _client.Decide(ApplicationJson.FromSample(sample));
+        var response = await _client.Decide(ApplicationJson.FromSample(sample), trace: "full");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.ReadJson();
     }

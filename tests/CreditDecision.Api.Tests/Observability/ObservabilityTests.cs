@@ -116,7 +116,7 @@ public sealed class ObservabilityTests : IDisposable
         var decisions = 0;
         foreach (var sample in new[] { "healthy-manufacturer", "tax-arrears", "young-firm", "distressed-construction", "unsecured-restaurant-group" })
         {
-            var response = await (await client.Decide(ApplicationJson.FromSample(sample))).ReadJson();
+            var response = await (await client.Decide(ApplicationJson.FromSample(sample), trace: "full")).ReadJson();
             decisions++;
             var approval = response.GetProperty("trace").EnumerateArray().Single(s => s.GetProperty("ruleset").GetString() == "sme-approval");
             foreach (var rule in approval.GetProperty("rules").EnumerateArray())

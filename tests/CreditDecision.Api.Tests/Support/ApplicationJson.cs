@@ -65,8 +65,9 @@ public sealed class ApplicationJson
 
 public static class HttpClientExtensions
 {
-    public static Task<HttpResponseMessage> Decide(this HttpClient client, ApplicationJson application) =>
-        client.PostAsync("/decide", application.ToContent());
+    /// <param name="trace">The trace level to ask for (fired, full or none); null: the service's default.</param>
+    public static Task<HttpResponseMessage> Decide(this HttpClient client, ApplicationJson application, string? trace = null) =>
+        client.PostAsync(trace is null ? "/decide" : $"/decide?trace={trace}", application.ToContent());
 
     public static Task<HttpResponseMessage> DecideRaw(this HttpClient client, string body, string contentType = "application/json") =>
         client.PostAsync("/decide", new StringContent(body, Encoding.UTF8, contentType));

@@ -26,7 +26,8 @@ internal static class RecordColumns
         Text("request_json", r => r.StoredRequest is null ? r.RequestJson : "", (r, v) => r with { RequestJson = v }),
         Text("response_json", r => r.StoredResponse is null ? r.ResponseJson : "", (r, v) => r with { ResponseJson = v }),
         Text("snapshot_id", r => r.SnapshotId, (r, v) => r with { SnapshotId = v }),
-        Text("ruleset_versions", r => r.RulesetVersions, (r, v) => r with { RulesetVersions = v }),
+        // Empty where the trace is kept compact: the snapshot's row holds the versions (SqlDecisionLog rebuilds both).
+        Text("ruleset_versions", r => r.StoredTrace is null ? r.RulesetVersions : "", (r, v) => r with { RulesetVersions = v }),
         Text("engine_version", r => r.EngineVersion, (r, v) => r with { EngineVersion = v }),
         Text("service_version", r => r.ServiceVersion, (r, v) => r with { ServiceVersion = v }),
         Text("previous_hash", r => r.PreviousHash, (r, v) => r with { PreviousHash = v }),
@@ -35,12 +36,13 @@ internal static class RecordColumns
         NullableInt64("activation", r => r.ClusterActivation, (r, v) => r with { ClusterActivation = v }),
         Compressed("request_z", r => r.StoredRequest, (r, v) => r with { RequestJson = v }),
         Compressed("response_z", r => r.StoredResponse, (r, v) => r with { ResponseJson = v }),
+        NullableText("trace_compact", r => r.StoredTrace, (r, v) => r with { StoredTrace = v }),
     ];
 
     /// <summary>Every column, comma-separated, in the table's order.</summary>
     public static readonly string List = string.Join(", ", All.Select(c => c.Name));
 
-    private static readonly string InsertText = $"INSERT INTO decisions ({List}) VALUES ({string.Join(", ", All.Select(c => "@" + c.Name))})";
+    private static readonly string InsertText = $"INSERT INTO decisions ({List}) VALUES ({string.Join(", ", All.Select(c => c.Parameter))})";
 
     /// <summary>An insert of one record, its parameters typed and waiting for <see cref="Bind"/>.</summary>
     public static DbCommand Insert(DbConnection connection, DbTransaction transaction)
@@ -51,7 +53,7 @@ internal static class RecordColumns
         foreach (var column in All)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = column.Name;
+            parameter.ParameterName = column.Parameter;
             parameter.DbType = column.Type;
             command.Parameters.Add(parameter);
         }
@@ -66,7 +68,7 @@ internal static class RecordColumns
         foreach (var column in All)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = column.Name;
+            parameter.ParameterName = column.Parameter;
             parameter.DbType = column.Type;
             parameter.Value = column.Value(record) ?? DBNull.Value;
             command.Parameters.Add(parameter);
@@ -118,5 +120,9 @@ internal static class RecordColumns
         new(name, DbType.Int64, r => get(r).ToUnixTimeMilliseconds(),
             (r, v) => set(r, DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture))));
 
-    private sealed record RecordColumn(string Name, DbType Type, Func<LogRecord, object?> Value, Func<LogRecord, object?, LogRecord> Read);
+    private sealed record RecordColumn(string Name, DbType Type, Func<LogRecord, object?> Value, Func<LogRecord, object?, LogRecord> Read)
+    {
+        // With its prefix, as in the SQL: SQLite's driver otherwise tries each prefix in turn on every bind.
+        public string Parameter { get; } = "@" + Name;
+    }
 }

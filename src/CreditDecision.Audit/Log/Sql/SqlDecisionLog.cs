@@ -1,7 +1,10 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Data;
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using CreditDecision.Audit.Challenger;
+using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
@@ -22,7 +25,10 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     /// </summary>
     private const string WithinChain = "position <= (SELECT position FROM chain_head WHERE id = 1)";
 
+    private const int CachedSnapshotRows = 256;
+
     private readonly HashSet<string> _archivedSnapshots = [];
+    private readonly ConcurrentDictionary<string, SnapshotRow> _snapshotRows = new();
     private readonly HashSet<string> _archivedPortfolios = [];
     private readonly Lock _archivedLock = new();
 
@@ -313,16 +319,22 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
         where.Add(Filter(command, "d.kind", RecordKinds.Decision));
         where.Add("d." + WithinChain);
         command.CommandText =
-            "SELECT d.decision_id, d.response_json, d.response_z, c.snapshot_id AS challenger_snapshot_id, c.response_json AS challenger_response_json FROM decisions d " +
+            "SELECT d.decision_id, d.snapshot_id, d.response_json, d.response_z, d.trace_compact, " +
+            "c.snapshot_id AS challenger_snapshot_id, c.response_json AS challenger_response_json FROM decisions d " +
             $"LEFT JOIN challenger_results c ON c.decision_id = d.decision_id{Where(where)} ORDER BY d.position";
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             // Columns in their order: the reader is sequential.
             var decisionId = Guid.Parse(Text(reader, "decision_id"));
+            var snapshotId = Text(reader, "snapshot_id");
             var text = Text(reader, "response_json");
             var stored = reader.GetOrdinal("response_z");
             var response = reader.IsDBNull(stored) ? text : StoredJson.Inflate((byte[])reader.GetValue(stored));
+            if (NullableText(reader, "trace_compact") is { } compact)
+            {
+                response = StoredJson.WithTrace(response, compact, (await SnapshotRowAsync(snapshotId, cancellationToken)).Template);
+            }
             yield return new ShadowedDecision(
                 decisionId, response, NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
         }
@@ -399,10 +411,13 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
             Add(ruleset, "content", compiled.SourceContent.ToArray());
             await ruleset.ExecuteNonQueryAsync(cancellationToken);
         }
+        // A snapshot archived before its row kept a trace template gets it now, with the first record that needs it.
         await using var manifest = Command(connection, transaction,
-            "INSERT INTO rule_snapshots (snapshot_id, ruleset_versions) VALUES (@id, @versions) ON CONFLICT DO NOTHING");
+            "INSERT INTO rule_snapshots (snapshot_id, ruleset_versions, trace_template) VALUES (@id, @versions, @template) " +
+            "ON CONFLICT (snapshot_id) DO UPDATE SET trace_template = excluded.trace_template WHERE rule_snapshots.trace_template IS NULL");
         Add(manifest, "id", snapshot.Id);
         Add(manifest, "versions", RulesetVersionsJson.Of(snapshot));
+        Add(manifest, "template", CompactTrace.TemplateJsonOf(snapshot));
         await manifest.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -417,7 +432,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     }
 
     /// <summary>The records already stored under the batch's idempotency keys, by caller and key.</summary>
-    private static async Task<Dictionary<(string Caller, string Key), LogRecord>> FindByKeysAsync(
+    private async Task<Dictionary<(string Caller, string Key), LogRecord>> FindByKeysAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
     {
         var keys = batch.Where(p => p.Record.IdempotencyKey is not null).Select(p => (p.Record.Caller, Key: p.Record.IdempotencyKey!)).Distinct().ToArray();
@@ -436,7 +451,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     }
 
     /// <summary>The records already stored under the ids of the batch's records that are identified by their content.</summary>
-    private static async Task<Dictionary<Guid, LogRecord>> FindByContentIdsAsync(
+    private async Task<Dictionary<Guid, LogRecord>> FindByContentIdsAsync(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<PendingDecision> batch, CancellationToken cancellationToken)
     {
         var ids = batch.Where(p => RecordKinds.IdentifiedByContent(p.Record.Kind)).Select(p => p.Record.RecordId).Distinct().ToArray();
@@ -462,11 +477,54 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
             : throw new InvalidOperationException("The decision log has no chain head row; its schema is damaged.");
     }
 
-    private static async IAsyncEnumerable<LogRecord> ReadRecordsAsync(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<LogRecord> ReadRecordsAsync(DbCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) yield return RecordColumns.Read(reader);
+        while (await reader.ReadAsync(cancellationToken)) yield return await RebuiltAsync(RecordColumns.Read(reader), cancellationToken);
     }
+
+    /// <summary>A record as it was appended: a decision kept in compact form gets its trace and ruleset versions back from its snapshot's row.</summary>
+    private async ValueTask<LogRecord> RebuiltAsync(LogRecord record, CancellationToken cancellationToken)
+    {
+        if (record.StoredTrace is not { } compact) return record;
+        var snapshot = await SnapshotRowAsync(record.SnapshotId, cancellationToken);
+        string response;
+        try
+        {
+            response = StoredJson.WithTrace(record.ResponseJson, compact, snapshot.Template);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            // A compact trace altered in the store: the response keeps an empty trace, which its hash does not cover,
+            // so verify names the record instead of failing.
+            response = record.ResponseJson;
+        }
+        return record with { ResponseJson = response, RulesetVersions = snapshot.RulesetVersions, StoredTrace = null };
+    }
+
+    /// <summary>
+    /// The archived row of a snapshot a compact record was made with, read once and kept: it never changes once it has a
+    /// template. Read on a connection of its own, so a reader stays open meanwhile (PostgreSQL allows one per connection).
+    /// </summary>
+    private async ValueTask<SnapshotRow> SnapshotRowAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        if (_snapshotRows.TryGetValue(snapshotId, out var known)) return known;
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = Command(connection, null, "SELECT ruleset_versions, trace_template FROM rule_snapshots WHERE snapshot_id = @id");
+        Add(command, "id", snapshotId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || NullableText(reader, "trace_template") is not { } template)
+        {
+            throw new InvalidOperationException(
+                $"A decision kept in compact form names snapshot {snapshotId}, whose archived row or trace template the log lacks; the log is damaged.");
+        }
+        var row = new SnapshotRow(Text(reader, "ruleset_versions"), CompactTrace.ParseTemplate(template));
+        if (_snapshotRows.Count >= CachedSnapshotRows) _snapshotRows.Clear();
+        _snapshotRows[snapshotId] = row;
+        return row;
+    }
+
+    private sealed record SnapshotRow(string RulesetVersions, IReadOnlyList<StageTrace> Template);
 
     // Columns are read by name, never by their place in a SELECT.
     protected static string Text(DbDataReader reader, string column) => reader.GetString(reader.GetOrdinal(column));

@@ -149,6 +149,10 @@ internal static class SqlSchema
         ALTER TABLE decisions ADD COLUMN request_z {blob};
         ALTER TABLE decisions ADD COLUMN response_z {blob};
         """,
+        """
+        ALTER TABLE decisions ADD COLUMN trace_compact TEXT;
+        ALTER TABLE rule_snapshots ADD COLUMN trace_template TEXT;
+        """,
     ];
 
     /// <summary>Migration 6 for SQLite: the decisions table rebuilt without UNIQUE on the key alone (SQLite's way to drop a constraint).</summary>
