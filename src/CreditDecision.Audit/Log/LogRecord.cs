@@ -71,7 +71,7 @@ public sealed record LogRecord
     internal byte[]? StoredResponse { get; init; }
 
     /// <summary>
-    /// The trace of a decision kept in compact form (<see cref="CompactTrace"/>): its <see cref="StoredResponse"/> is then
+    /// The trace of a decision kept in compact form (<see cref="TraceTemplate"/>): its <see cref="StoredResponse"/> is then
     /// the response without the trace, and its <see cref="RulesetVersions"/> are kept once, with its snapshot. Null for
     /// the records kept whole, and for records as the store gives them back (rebuilt).
     /// </summary>

@@ -2,14 +2,13 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
 using CreditDecision.Core.Contracts;
-using CreditDecision.Core.Rules;
 
 namespace CreditDecision.Audit.Log;
 
 /// <summary>
 /// How an engine decision's request and response are kept in the store. The bytes of each durable commit are what
 /// bounds <c>POST /decide</c> (docs/benchmarks.md section 2), so a decision is kept small: its request and its response
-/// without the trace deflated, its trace in compact form (<see cref="CompactTrace"/>) and its ruleset versions only
+/// without the trace deflated, its trace in compact form (<see cref="TraceTemplate"/>) and its ruleset versions only
 /// once, with its snapshot. The stored form is made on the request's own thread, before the record is queued, so the
 /// log's single writer only inserts it. The record's hash covers the full texts, not the stored bytes: reading a
 /// record rebuilds them exactly, and the chain and replay are the same either way (ADR 0019, ADR 0020).
@@ -20,12 +19,12 @@ public static class StoredJson
 
     /// <summary>
     /// The response in the contract's JSON, and the same without its trace (<c>"trace":[]</c>): what the log keeps
-    /// and rebuilds from. Serialized in two parts, once each.
+    /// and rebuilds from. Serialized in two parts, once each, the trace from its snapshot's template.
     /// </summary>
-    public static (string Full, string Traceless) Serialize(DecisionResponse response)
+    public static (string Full, string Traceless) Serialize(DecisionResponse response, TraceTemplate template)
     {
         var traceless = JsonSerializer.Serialize(response with { Trace = [] }, ContractJson.Options);
-        return (WithTrace(traceless, JsonSerializer.Serialize(response.Trace, ContractJson.Options)), traceless);
+        return (WithTrace(traceless, template.WriteJson(response.Trace)), traceless);
     }
 
     /// <summary>A response without its trace, with the trace's JSON put back: the trace is the response's last member.</summary>
@@ -39,13 +38,13 @@ public static class StoredJson
     }
 
     /// <summary>The response with its trace rebuilt from the compact form and the template of the decision's snapshot.</summary>
-    public static string WithTrace(string traceless, string compactTrace, IReadOnlyList<StageTrace> template) =>
-        WithTrace(traceless, JsonSerializer.Serialize(CompactTrace.Decode(compactTrace, template), ContractJson.Options));
+    public static string WithTrace(string traceless, string compactTrace, TraceTemplate template) =>
+        WithTrace(traceless, template.WriteJson(template.Decode(compactTrace)));
 
-    /// <summary>An engine decision's record with its stored form: compact when its trace follows its snapshot's template, else whole.</summary>
-    public static LogRecord Decision(LogRecord record, DecisionResponse response, string traceless, RulesetSnapshot snapshot)
+    /// <summary>An engine decision's record with its stored form: compact when its trace fits its snapshot's template, else whole.</summary>
+    public static LogRecord Decision(LogRecord record, DecisionResponse response, string traceless, TraceTemplate template)
     {
-        var compact = CompactTrace.Encode(response.Trace, CompactTrace.TemplateOf(snapshot));
+        var compact = template.Encode(response.Trace);
         return record with
         {
             StoredRequest = Deflate(record.RequestJson),

@@ -11,10 +11,11 @@ namespace CreditDecision.Audit.Recording;
 /// the trace it holds when the decision was just made. <see cref="Replayed"/> when it is the stored answer to an
 /// earlier request.
 /// </summary>
-public sealed record RecordedDecision(Guid DecisionId, string ResponseJson, bool Replayed, IReadOnlyList<StageTrace>? Trace = null)
+public sealed record RecordedDecision(
+    Guid DecisionId, string ResponseJson, bool Replayed, IReadOnlyList<StageTrace>? Trace = null, TraceTemplate? Template = null)
 {
     /// <summary>The response as the caller receives it: the logged response with its trace cut to <paramref name="traceLevel"/> (<see cref="TraceView"/>).</summary>
-    public string Body(string traceLevel) => TraceView.Of(ResponseJson, traceLevel, Trace);
+    public string Body(string traceLevel) => TraceView.Of(ResponseJson, traceLevel, Trace, Template);
 }
 
 /// <summary>
@@ -42,7 +43,7 @@ public sealed class DecisionRecorder(
         var stored = await writer.AppendAsync(record, snapshot, portfolio, cancellationToken);
         if (stored.Duplicate) return Replay(stored.Record, requestHash);
         challenger?.Offer(application, response, portfolio);
-        return new RecordedDecision(record.RecordId, record.ResponseJson, Replayed: false, response.Trace);
+        return new RecordedDecision(record.RecordId, record.ResponseJson, Replayed: false, response.Trace, TraceTemplate.Of(snapshot));
     }
 
     private static RecordedDecision Replay(LogRecord earlier, string requestHash)

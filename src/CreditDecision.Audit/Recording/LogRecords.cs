@@ -31,10 +31,11 @@ public static class LogRecords
     public static LogRecord Decision(
         LoanApplication application, string requestJson, DecisionResponse response, RulesetSnapshot snapshot, CallerContext caller, long? activation = null)
     {
-        var (responseJson, traceless) = StoredJson.Serialize(response);
+        var template = TraceTemplate.Of(snapshot);
+        var (responseJson, traceless) = StoredJson.Serialize(response, template);
         var record = Make(RecordKinds.Decision, response.DecisionId, response.ApplicationId, application.Applicant!.EnterpriseId!, response.Outcome,
             response.DecidedAt, caller, requestJson, responseJson, snapshot, activation);
-        return StoredJson.Decision(record, response, traceless, snapshot);
+        return StoredJson.Decision(record, response, traceless, template);
     }
 
     /// <summary>One loan review of <c>POST /monitor</c>: its subject is the loan, its outcome the warning level.</summary>

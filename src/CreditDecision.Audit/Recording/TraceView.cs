@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
 
 namespace CreditDecision.Audit.Recording;
@@ -27,18 +28,20 @@ public static class TraceView
     private const string TraceMember = ",\"trace\":";
 
     /// <summary>
-    /// The response with its trace cut to <paramref name="level"/>. <paramref name="trace"/> is the full trace when the
-    /// caller has it (a decision just made), else it is read from the text (a decision answered again from the log).
+    /// The response with its trace cut to <paramref name="level"/>. A decision just made comes with its trace and its
+    /// snapshot's template; a decision answered again from the log has its trace read from the text.
     /// </summary>
-    public static string Of(string fullResponseJson, string level, IReadOnlyList<StageTrace>? trace = null)
+    public static string Of(string fullResponseJson, string level, IReadOnlyList<StageTrace>? trace = null, TraceTemplate? template = null)
     {
         if (level == Full) return fullResponseJson;
         // The trace is the response's last member, and no member inside it is called "trace".
         var start = fullResponseJson.LastIndexOf(TraceMember, StringComparison.Ordinal) + TraceMember.Length;
         var head = fullResponseJson.AsSpan(0, start);
         if (level == None) return string.Concat(head, "[]}");
-        trace ??= JsonSerializer.Deserialize<IReadOnlyList<StageTrace>>(fullResponseJson.AsSpan(start, fullResponseJson.Length - start - 1), ContractJson.Options)!;
-        IReadOnlyList<StageTrace> fired = [.. trace.Select(stage => stage with { Rules = [.. stage.Rules.Where(rule => rule.Fired)] })];
-        return string.Concat(head, JsonSerializer.Serialize(fired, ContractJson.Options), "}");
+        var fired = trace is not null && template is not null
+            ? template.WriteJson(trace, firedOnly: true)
+            : JsonSerializer.Serialize(TraceTemplate.FiredOnly(trace ?? JsonSerializer.Deserialize<IReadOnlyList<StageTrace>>(
+                fullResponseJson.AsSpan(start, fullResponseJson.Length - start - 1), ContractJson.Options)!), ContractJson.Options);
+        return string.Concat(head, fired, "}");
     }
 }

@@ -4,7 +4,6 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using CreditDecision.Audit.Challenger;
-using CreditDecision.Core.Contracts;
 using CreditDecision.Core.Portfolio;
 using CreditDecision.Core.Rules;
 
@@ -417,7 +416,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
             "ON CONFLICT (snapshot_id) DO UPDATE SET trace_template = excluded.trace_template WHERE rule_snapshots.trace_template IS NULL");
         Add(manifest, "id", snapshot.Id);
         Add(manifest, "versions", RulesetVersionsJson.Of(snapshot));
-        Add(manifest, "template", CompactTrace.TemplateJsonOf(snapshot));
+        Add(manifest, "template", TraceTemplate.Of(snapshot).Json);
         await manifest.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -518,13 +517,13 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
             throw new InvalidOperationException(
                 $"A decision kept in compact form names snapshot {snapshotId}, whose archived row or trace template the log lacks; the log is damaged.");
         }
-        var row = new SnapshotRow(Text(reader, "ruleset_versions"), CompactTrace.ParseTemplate(template));
+        var row = new SnapshotRow(Text(reader, "ruleset_versions"), TraceTemplate.Parse(template));
         if (_snapshotRows.Count >= CachedSnapshotRows) _snapshotRows.Clear();
         _snapshotRows[snapshotId] = row;
         return row;
     }
 
-    private sealed record SnapshotRow(string RulesetVersions, IReadOnlyList<StageTrace> Template);
+    private sealed record SnapshotRow(string RulesetVersions, TraceTemplate Template);
 
     // Columns are read by name, never by their place in a SELECT.
     protected static string Text(DbDataReader reader, string column) => reader.GetString(reader.GetOrdinal(column));

@@ -8,10 +8,11 @@ using CreditDecision.Core.Rules;
 namespace CreditDecision.Audit.Tests;
 
 /// <summary>
-/// The compact trace and the response put back together from its parts are exactly what the contract's serializer
-/// writes, for every sample: the log's hashes cover that text, so one differing byte would break the chain.
+/// A trace kept compact against its snapshot's template, and a trace written from the template's pieces, are exactly
+/// what the contract's serializer writes, for every sample: the log's hashes cover that text, so one differing byte
+/// would break the chain, and a caller reading the response could not tell how it was written.
 /// </summary>
-public sealed class CompactTraceCodecTests : IDisposable
+public sealed class TraceTemplateTests : IDisposable
 {
     private readonly TempDirectory _data = new();
 
@@ -22,17 +23,18 @@ public sealed class CompactTraceCodecTests : IDisposable
         "secured-trading-company", "cold-chain-equipment-loan", "unsecured-restaurant-group", "distressed-construction");
 
     [Theory, MemberData(nameof(Samples))]
-    public void A_trace_encoded_against_its_template_decodes_to_the_same_json(string sample)
+    public void A_trace_written_or_kept_compact_with_its_template_is_the_serializers_json(string sample)
     {
         var (response, snapshot) = Decide(sample);
         var serialized = JsonSerializer.Serialize(response, ContractJson.Options);
+        var template = TraceTemplate.Of(snapshot);
 
-        var (full, traceless) = StoredJson.Serialize(response);
+        var (full, traceless) = StoredJson.Serialize(response, template);
         Assert.Equal(serialized, full);
-        var template = CompactTrace.ParseTemplate(CompactTrace.TemplateJsonOf(snapshot));
-        var compact = CompactTrace.Encode(response.Trace, CompactTrace.TemplateOf(snapshot));
+        Assert.Equal(JsonSerializer.Serialize(TraceTemplate.FiredOnly(response.Trace), ContractJson.Options), template.WriteJson(response.Trace, firedOnly: true));
+        var compact = template.Encode(response.Trace);
         Assert.NotNull(compact);
-        Assert.Equal(serialized, StoredJson.WithTrace(traceless, compact, template));
+        Assert.Equal(serialized, StoredJson.WithTrace(traceless, compact, TraceTemplate.Parse(template.Json)));
         var traceJson = JsonSerializer.Serialize(response.Trace, ContractJson.Options);
         Assert.True(compact.Length * 20 < traceJson.Length, $"{compact.Length} characters for a trace of {traceJson.Length}: {compact}");
     }
@@ -41,7 +43,7 @@ public sealed class CompactTraceCodecTests : IDisposable
     public void A_value_of_another_scale_or_a_trace_of_other_rules_is_not_taken_for_the_template()
     {
         var (response, snapshot) = Decide("healthy-manufacturer");
-        var template = CompactTrace.TemplateOf(snapshot);
+        var template = TraceTemplate.Of(snapshot);
         var rating = response.Trace[0];
         var firedIndex = rating.Rules.ToList().FindIndex(rule => rule.Fired && rule.Value is not null);
         var fired = rating.Rules[firedIndex];
@@ -51,10 +53,13 @@ public sealed class CompactTraceCodecTests : IDisposable
         Assert.NotEqual(fired.Value.Value.Scale, rescaled.Value!.Value.Scale);
         IReadOnlyList<StageTrace> changed = [rating with { Rules = [.. rating.Rules.Select((rule, i) => i == firedIndex ? rescaled : rule)] }, .. response.Trace.Skip(1)];
 
-        var compact = CompactTrace.Encode(changed, template)!;
-        Assert.Equal(JsonSerializer.Serialize(changed, ContractJson.Options), JsonSerializer.Serialize(CompactTrace.Decode(compact, template), ContractJson.Options));
-        Assert.Null(CompactTrace.Encode([.. response.Trace.Skip(1)], template));
-        Assert.Null(CompactTrace.Encode([rating with { Ruleset = "another" }, .. response.Trace.Skip(1)], template));
+        var expected = JsonSerializer.Serialize(changed, ContractJson.Options);
+        Assert.Equal(expected, template.WriteJson(changed));
+        Assert.Equal(expected, JsonSerializer.Serialize(template.Decode(template.Encode(changed)!), ContractJson.Options));
+        IReadOnlyList<StageTrace> otherRuleset = [rating with { Ruleset = "another" }, .. response.Trace.Skip(1)];
+        Assert.Null(template.Encode([.. response.Trace.Skip(1)]));
+        Assert.Null(template.Encode(otherRuleset));
+        Assert.Equal(JsonSerializer.Serialize(otherRuleset, ContractJson.Options), template.WriteJson(otherRuleset));
     }
 
     private (DecisionResponse Response, RulesetSnapshot Snapshot) Decide(string sample)
