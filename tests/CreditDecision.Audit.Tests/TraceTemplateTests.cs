@@ -34,7 +34,7 @@ public sealed class TraceTemplateTests : IDisposable
         Assert.Equal(JsonSerializer.Serialize(TraceTemplate.FiredOnly(response.Trace), ContractJson.Options), template.WriteJson(response.Trace, firedOnly: true));
         var compact = template.Encode(response.Trace);
         Assert.NotNull(compact);
-        Assert.Equal(serialized, StoredJson.WithTrace(traceless, compact, TraceTemplate.Parse(template.Json)));
+        Assert.Equal(serialized, StoredJson.WithTrace(System.Text.Encoding.UTF8.GetString(traceless), compact, TraceTemplate.Parse(template.Json)));
         var traceJson = JsonSerializer.Serialize(response.Trace, ContractJson.Options);
         Assert.True(compact.Length * 20 < traceJson.Length, $"{compact.Length} characters for a trace of {traceJson.Length}: {compact}");
     }

@@ -1,4 +1,5 @@
 using CreditDecision.Core.Contracts;
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -41,10 +42,12 @@ public static class DecisionChain
         void Add(string? value)
         {
             // Length-prefixed, so no two different field lists can produce the same byte stream.
-            var bytes = value is null ? [] : Encoding.UTF8.GetBytes(value);
-            BinaryPrimitives.WriteInt64BigEndian(number, value is null ? -1 : bytes.Length);
+            var bytes = ArrayPool<byte>.Shared.Rent(value is null ? 0 : Encoding.UTF8.GetMaxByteCount(value.Length));
+            var length = value is null ? 0 : Encoding.UTF8.GetBytes(value, bytes);
+            BinaryPrimitives.WriteInt64BigEndian(number, value is null ? -1 : length);
             hash.AppendData(number);
-            hash.AppendData(bytes);
+            hash.AppendData(bytes, 0, length);
+            ArrayPool<byte>.Shared.Return(bytes);
         }
         void AddNumber(long value)
         {

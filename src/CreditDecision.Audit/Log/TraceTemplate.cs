@@ -18,7 +18,7 @@ namespace CreditDecision.Audit.Log;
 /// <c>i % 8</c> of byte <c>i / 8</c>), followed by <c>[index, value]</c> for every fired rule whose value differs from
 /// its template entry, or <c>[index, value, code]</c> when its code differs too. <see cref="Decode"/> gives the trace
 /// back exactly, value for value and scale for scale. The template also writes a trace's JSON from pieces made once
-/// (<see cref="WriteJson"/>): the same bytes as the contract's serializer writes, in a fraction of its time.
+/// (<see cref="WriteUtf8"/>): the same bytes as the contract's serializer writes, in a fraction of its time.
 /// </remarks>
 public sealed class TraceTemplate
 {
@@ -145,43 +145,48 @@ public sealed class TraceTemplate
 
     /// <summary>
     /// The trace's JSON, exactly as the contract's serializer writes it, with only the rules that fired when
-    /// <paramref name="firedOnly"/>: pieces made once per rule, and the serializer only for the values computed per decision.
-    /// A trace that does not <see cref="Fits"/> the template is written by the serializer.
+    /// <paramref name="firedOnly"/>: pieces made once per rule, and the serializer's writer only for the values computed
+    /// per decision. A trace that does not <see cref="Fits"/> the template is written by the serializer.
     /// </summary>
     public string WriteJson(IReadOnlyList<StageTrace> trace, bool firedOnly = false)
     {
+        var buffer = new ArrayBufferWriter<byte>(firedOnly ? 4096 : 16384);
+        WriteUtf8(buffer, trace, firedOnly);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <inheritdoc cref="WriteJson"/>
+    public void WriteUtf8(IBufferWriter<byte> buffer, IReadOnlyList<StageTrace> trace, bool firedOnly = false)
+    {
+        using var json = new Utf8JsonWriter(buffer, WriterOptions);
         if (!Fits(trace))
         {
-            return JsonSerializer.Serialize(firedOnly ? FiredOnly(trace) : trace, ContractJson.Options);
+            JsonSerializer.Serialize(json, firedOnly ? FiredOnly(trace) : trace, ContractJson.Options);
+            return;
         }
-        var buffer = new ArrayBufferWriter<byte>(firedOnly ? 4096 : 16384);
-        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        json.WriteStartArray();
+        for (var s = 0; s < trace.Count; s++)
         {
-            json.WriteStartArray();
-            for (var s = 0; s < trace.Count; s++)
+            var (rules, expected, pieces) = (trace[s].Rules, Stages[s].Rules, _json[s]);
+            json.WriteStartObject();
+            json.WriteString(StageName, pieces.Stage);
+            json.WriteString(RulesetName, pieces.Ruleset);
+            json.WriteString(VersionName, pieces.Version);
+            json.WriteStartArray(RulesName);
+            for (var i = 0; i < rules.Count; i++)
             {
-                var (rules, expected, pieces) = (trace[s].Rules, Stages[s].Rules, _json[s]);
-                json.WriteStartObject();
-                json.WriteString(StageName, pieces.Stage);
-                json.WriteString(RulesetName, pieces.Ruleset);
-                json.WriteString(VersionName, pieces.Version);
-                json.WriteStartArray(RulesName);
-                for (var i = 0; i < rules.Count; i++)
+                var rule = rules[i];
+                if (!rule.Fired)
                 {
-                    var rule = rules[i];
-                    if (!rule.Fired)
-                    {
-                        if (!firedOnly) json.WriteRawValue(pieces.Silent[i], skipInputValidation: true);
-                    }
-                    else if (IsEntry(rule, expected[i])) json.WriteRawValue(pieces.Fired[i], skipInputValidation: true);
-                    else WriteComputed(json, pieces.Names[i], rule);
+                    if (!firedOnly) json.WriteRawValue(pieces.Silent[i], skipInputValidation: true);
                 }
-                json.WriteEndArray();
-                json.WriteEndObject();
+                else if (IsEntry(rule, expected[i])) json.WriteRawValue(pieces.Fired[i], skipInputValidation: true);
+                else WriteComputed(json, pieces.Names[i], rule);
             }
             json.WriteEndArray();
+            json.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        json.WriteEndArray();
     }
 
     // The contract serializer's members of a stage and a rule, in its order, with its escaping; null members left out.

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using CreditDecision.Audit.Log;
 using CreditDecision.Core.Contracts;
@@ -38,10 +40,21 @@ public static class TraceView
         var start = fullResponseJson.LastIndexOf(TraceMember, StringComparison.Ordinal) + TraceMember.Length;
         var head = fullResponseJson.AsSpan(0, start);
         if (level == None) return string.Concat(head, "[]}");
-        var fired = trace is not null && template is not null
-            ? template.WriteJson(trace, firedOnly: true)
-            : JsonSerializer.Serialize(TraceTemplate.FiredOnly(trace ?? JsonSerializer.Deserialize<IReadOnlyList<StageTrace>>(
-                fullResponseJson.AsSpan(start, fullResponseJson.Length - start - 1), ContractJson.Options)!), ContractJson.Options);
-        return string.Concat(head, fired, "}");
+        if (trace is null || template is null)
+        {
+            trace ??= JsonSerializer.Deserialize<IReadOnlyList<StageTrace>>(fullResponseJson.AsSpan(start, fullResponseJson.Length - start - 1), ContractJson.Options)!;
+            return string.Concat(head, JsonSerializer.Serialize(TraceTemplate.FiredOnly(trace), ContractJson.Options), "}");
+        }
+        var buffer = StoredJson.ThreadBuffer();
+        template.WriteUtf8(buffer, trace, firedOnly: true);
+        var fired = buffer.WrittenSpan;
+        var length = start + Encoding.UTF8.GetCharCount(fired) + 1;
+        var text = ArrayPool<char>.Shared.Rent(length);
+        head.CopyTo(text);
+        Encoding.UTF8.GetChars(fired, text.AsSpan(start));
+        text[length - 1] = '}';
+        var body = new string(text, 0, length);
+        ArrayPool<char>.Shared.Return(text);
+        return body;
     }
 }
