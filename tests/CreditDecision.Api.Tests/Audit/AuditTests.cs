@@ -90,12 +90,12 @@ public sealed class AuditTests
         var head = await AssertIntactAsync(client, 4);
 
         // A decision's response is stored deflated: the change is made to what the database holds.
-        var stored = Inflate((byte[])(await app.Log.ScalarAsync("SELECT response_z FROM decisions WHERE position = 1"))!);
+        var stored = StoredBytes.Inflate((byte[])(await app.Log.ScalarAsync("SELECT response_z FROM decisions WHERE position = 1"))!);
         Assert.Contains("\"approvedAmount\":3000000", stored);
         var changed = await app.Log.ExecuteAsync("UPDATE decisions SET response_z = @changed WHERE position = 1",
-            new Dictionary<string, object?> { ["changed"] = Deflate(stored.Replace("\"approvedAmount\":3000000", "\"approvedAmount\":3900000", StringComparison.Ordinal)) });
+            new Dictionary<string, object?> { ["changed"] = StoredBytes.Deflate(stored.Replace("\"approvedAmount\":3000000", "\"approvedAmount\":3900000", StringComparison.Ordinal)) });
         Assert.Equal(1, changed);
-        Assert.Contains("3900000", Inflate((byte[])(await app.Log.ScalarAsync("SELECT response_z FROM decisions WHERE position = 1"))!));
+        Assert.Contains("3900000", StoredBytes.Inflate((byte[])(await app.Log.ScalarAsync("SELECT response_z FROM decisions WHERE position = 1"))!));
 
         var verify = await VerifyAsync(client);
         Assert.Equal("broken", verify["status"]!.GetValue<string>());
@@ -335,19 +335,6 @@ public sealed class AuditTests
         var response = await client.Decide(application, trace);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
-    }
-
-    private static string Inflate(byte[] stored)
-    {
-        using var deflate = new System.IO.Compression.DeflateStream(new MemoryStream(stored), System.IO.Compression.CompressionMode.Decompress);
-        return new StreamReader(deflate).ReadToEnd();
-    }
-
-    private static byte[] Deflate(string text)
-    {
-        using var buffer = new MemoryStream();
-        using (var deflate = new System.IO.Compression.DeflateStream(buffer, System.IO.Compression.CompressionLevel.Optimal)) deflate.Write(System.Text.Encoding.UTF8.GetBytes(text));
-        return buffer.ToArray();
     }
 
     private static async Task<JsonObject> ReplayAsync(HttpClient client, string decisionId, string query = "")

@@ -30,7 +30,7 @@ public sealed class CompactTraceTests
         var ratingFired = trace[0]!["rules"]!.AsArray().Count(rule => rule!["fired"]!.GetValue<bool>());
         Assert.Equal(ratingFired, FiredBits(compact[0]![0]!.GetValue<string>()));
         Assert.Equal("", await app.Log.ScalarAsync("SELECT ruleset_versions FROM decisions WHERE position = 1"));
-        var storedResponse = Inflate((byte[])(await app.Log.ScalarAsync("SELECT response_z FROM decisions WHERE position = 1"))!);
+        var storedResponse = StoredBytes.Inflate((byte[])(await app.Log.ScalarAsync("SELECT response_z FROM decisions WHERE position = 1"))!);
         Assert.EndsWith("\"trace\":[]}", storedResponse);
         Assert.True(storedResponse.Length < sent.Length / 3, $"{storedResponse.Length} of {sent.Length} characters stored");
 
@@ -97,10 +97,4 @@ public sealed class CompactTraceTests
     }
 
     private static int FiredBits(string hex) => Convert.FromHexString(hex).Sum(b => System.Numerics.BitOperations.PopCount(b));
-
-    private static string Inflate(byte[] stored)
-    {
-        using var deflate = new System.IO.Compression.DeflateStream(new MemoryStream(stored), System.IO.Compression.CompressionMode.Decompress);
-        return new StreamReader(deflate).ReadToEnd();
-    }
 }

@@ -332,7 +332,7 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
             var response = reader.IsDBNull(stored) ? text : StoredJson.Inflate((byte[])reader.GetValue(stored));
             if (NullableText(reader, "trace_compact") is { } compact)
             {
-                response = StoredJson.WithTrace(response, compact, (await SnapshotRowAsync(snapshotId, cancellationToken)).Template);
+                response = WithTrace(response, compact, await SnapshotRowAsync(snapshotId, cancellationToken));
             }
             yield return new ShadowedDecision(
                 decisionId, response, NullableText(reader, "challenger_snapshot_id"), NullableText(reader, "challenger_response_json"));
@@ -487,18 +487,22 @@ public abstract partial class SqlDecisionLog : IDecisionLog, IChallengerResults
     {
         if (record.StoredTrace is not { } compact) return record;
         var snapshot = await SnapshotRowAsync(record.SnapshotId, cancellationToken);
-        string response;
+        return record with { ResponseJson = WithTrace(record.ResponseJson, compact, snapshot), RulesetVersions = snapshot.RulesetVersions, StoredTrace = null };
+    }
+
+    /// <summary>A stored response without its trace, with the trace rebuilt from its compact form.</summary>
+    private static string WithTrace(string traceless, string compact, SnapshotRow snapshot)
+    {
         try
         {
-            response = StoredJson.WithTrace(record.ResponseJson, compact, snapshot.Template);
+            return StoredJson.WithTrace(traceless, compact, snapshot.Template);
         }
         catch (Exception ex) when (ex is JsonException or FormatException or IndexOutOfRangeException or InvalidOperationException)
         {
             // A compact trace altered in the store: the response keeps an empty trace, which its hash does not cover,
-            // so verify names the record instead of failing.
-            response = record.ResponseJson;
+            // so verify names the record (and a report reads it) instead of failing.
+            return traceless;
         }
-        return record with { ResponseJson = response, RulesetVersions = snapshot.RulesetVersions, StoredTrace = null };
     }
 
     /// <summary>
