@@ -64,7 +64,11 @@ public sealed class PostgresDecisionLog : SqlDecisionLog
         await base.MigrateAsync(version, cancellationToken);
     }
 
-    private const string ActivationChannel = "creditdecision_rules";
+    /// <summary>
+    /// Notifications are per database, so each schema has a channel of its own: nodes of a log in one schema are not
+    /// woken by activations of a log in another.
+    /// </summary>
+    private string ActivationChannel => _schema is null ? "creditdecision_rules" : $"creditdecision_rules_{_schema}";
     private NpgsqlConnection? _listener;
     private readonly SemaphoreSlim _listening = new(1, 1);
     private readonly CancellationTokenSource _disposing = new();
