@@ -10,6 +10,10 @@ namespace CreditDecision.Audit.Log;
 /// Group commit: appends queue here and one loop writes whatever has queued as one transaction, so under load
 /// many decisions share one durable commit. <see cref="AppendAsync"/> completes only after that commit.
 /// </summary>
+/// <remarks>
+/// The loop has a thread of its own. SQLite's inserts and its fsync are synchronous calls, so on a pool thread each
+/// commit would hold one of the few threads the request side has (two on a two-core host) for its whole length.
+/// </remarks>
 public sealed class DecisionLogWriter : IAsyncDisposable
 {
     public const int MaxBatch = 256;
@@ -19,14 +23,14 @@ public sealed class DecisionLogWriter : IAsyncDisposable
     private readonly ServiceMetrics? _metrics;
     private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _loopEnded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="metrics">Times each commit where the service measures its work; null elsewhere.</param>
     public DecisionLogWriter(IDecisionLog log, ServiceMetrics? metrics = null)
     {
         _log = log;
         _metrics = metrics;
-        _loop = Task.Run(WriteLoopAsync);
+        new Thread(WriteLoop) { IsBackground = true, Name = "decision log writer" }.Start();
     }
 
     /// <summary>Queues a record and returns when it is durable (or was already stored under its idempotency key).</summary>
@@ -39,16 +43,29 @@ public sealed class DecisionLogWriter : IAsyncDisposable
         return await pending.Completion.Task;
     }
 
-    private async Task WriteLoopAsync()
+    private void WriteLoop()
+    {
+        try
+        {
+            WriteBatches();
+            _loopEnded.SetResult();
+        }
+        catch (Exception ex)
+        {
+            _loopEnded.SetException(ex);
+        }
+    }
+
+    private void WriteBatches()
     {
         var batch = new List<Pending>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
             var startedAt = Stopwatch.GetTimestamp();
             try
             {
-                var results = await _log.AppendAsync([.. batch.Select(p => p.Decision)], CancellationToken.None);
+                var results = _log.AppendAsync([.. batch.Select(p => p.Decision)], CancellationToken.None).GetAwaiter().GetResult();
                 _metrics?.LogWriteDuration.Record(Stopwatch.GetElapsedTime(startedAt).TotalSeconds);
                 _metrics?.LogBatchSize.Record(batch.Count);
                 for (var i = 0; i < batch.Count; i++) batch[i].Completion.SetResult(results[i]);
@@ -66,7 +83,7 @@ public sealed class DecisionLogWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        await _loopEnded.Task;
     }
 
     private sealed record Pending(PendingDecision Decision)
