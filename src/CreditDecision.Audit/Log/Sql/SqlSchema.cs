@@ -153,6 +153,10 @@ internal static class SqlSchema
         ALTER TABLE decisions ADD COLUMN trace_compact TEXT;
         ALTER TABLE rule_snapshots ADD COLUMN trace_template TEXT;
         """,
+        $"""
+        DROP INDEX decisions_caller_idempotency_key;
+        {KeysPerCallerWhereGivenIndex}
+        """,
     ];
 
     /// <summary>Migration 6 for SQLite: the decisions table rebuilt without UNIQUE on the key alone (SQLite's way to drop a constraint).</summary>
@@ -191,4 +195,11 @@ internal static class SqlSchema
 
     /// <summary>A retry is recognised by its caller and key together: two callers may use the same key.</summary>
     public const string KeysPerCallerIndex = "CREATE UNIQUE INDEX decisions_caller_idempotency_key ON decisions (caller, idempotency_key);";
+
+    /// <summary>
+    /// Migration 10: the same index over records that have a key. A record without one is never looked up by key, and
+    /// its entry cost every commit a page of index written twice (WAL and checkpoint) for nothing.
+    /// </summary>
+    private const string KeysPerCallerWhereGivenIndex =
+        "CREATE UNIQUE INDEX decisions_caller_idempotency_key ON decisions (caller, idempotency_key) WHERE idempotency_key IS NOT NULL;";
 }
