@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # HTTP load on 127.0.0.1 with wrk (docs/benchmarks.md): POST /decide with the durable SQLite log against
 # POST /load-baseline (same authentication and JSON binding, constant answer), then POST /decide again while the
-# rules are reloaded every second (about 120 rulesets recompiled in 20 s), and finally /decide at 256 connections. 32 connections, 20 s per run after a 5 s warm-up, one after the other in one
-# service so that the ratios hold on a noisy machine. Usage: scripts/load/decide-vs-bare.sh [--no-build]
+# rules are reloaded every second (about 120 rulesets recompiled in 20 s), and finally /decide at 256 connections. 32 connections, 20 s per run after a warm-up
+# (15 s before the first /decide run: the runtime is still compiling the decision path's hot methods for about 15 s,
+# 5 s before the others), one after the other in one service so that the ratios hold on a noisy machine.
+# Usage: scripts/load/decide-vs-bare.sh [--no-build]
 # With LOAD_CHALLENGER=1 the service also runs a challenger folder (the approval minimum owner score raised to
 # 600) that shadows every decision, and the challenger's counters are printed at the end. The bytes the service
-# writes to disk per decision are read from /proc/<pid>/io around the /decide run at 32 connections (its warm-up included).
+# writes to disk per decision are read from /proc/<pid>/io around the /decide run at 32 connections (its warm-up included),
+# and the service's CPU time per request from /proc/<pid>/stat around the bare and the /decide runs.
 set -euo pipefail
 
 if [ -z "${LOAD_BOUNDED:-}" ]; then
@@ -60,13 +63,21 @@ url="http://127.0.0.1:$("${helper[@]}" port)"
 service_pid=$!
 "${helper[@]}" wait-healthy "$url" 60 || { tail -n 40 "$work/service.log"; exit 1; }
 
-# run NAME PATH [CONNECTIONS]: warm up, then measure; prints wrk's "load:" line prefixed with the run's name.
+# run NAME PATH [CONNECTIONS] [WARMUP]: warm up, then measure; prints wrk's "load:" line prefixed with the run's name
+# and the service's CPU time (user and system) per request of the measured part.
 run() {
     export LOAD_PATH="$2" LOAD_BODY="$repo/samples/healthy-manufacturer.json"
-    wrk -t 2 -c "${3:-$connections}" -d "${warmup}s" -s "$repo/scripts/wrk/post-file.lua" "$url" >/dev/null
+    wrk -t 2 -c "${3:-$connections}" -d "${4:-$warmup}s" -s "$repo/scripts/wrk/post-file.lua" "$url" >/dev/null
+    local ticks_before ticks_after
+    ticks_before=$(cpu_ticks)
     wrk -t 2 -c "${3:-$connections}" -d "${seconds}s" --latency -s "$repo/scripts/wrk/post-file.lua" "$url" >"$work/$1.txt"
-    echo "$1 $(grep '^load:' "$work/$1.txt")"
+    ticks_after=$(cpu_ticks)
+    local requests
+    requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' "$work/$1.txt")
+    echo "$1 $(grep '^load:' "$work/$1.txt") service_cpu_us_per_request=$(( (ticks_after - ticks_before) * 1000000 / $(getconf CLK_TCK) / requests ))"
 }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$service_pid/stat"; }
 
 # What the service writes to disk (WAL, checkpoints, database) and how many records the log holds.
 written_bytes() { sed -n 's/^write_bytes: //p' "/proc/$service_pid/io"; }
@@ -74,7 +85,7 @@ records() { python3 -c 'import sqlite3,sys; print(sqlite3.connect(f"file:{sys.ar
 
 run bare /load-baseline
 bytes_before=$(written_bytes); records_before=$(records)
-run decide /decide
+run decide /decide "$connections" 15
 bytes_after=$(written_bytes); records_after=$(records)
 echo "bytes written per decision (WAL, checkpoints, database) during the decide run: $(( (bytes_after - bytes_before) / (records_after - records_before) ))" \
     "over $((records_after - records_before)) decisions; database and WAL now $(( $(cat "$work"/decisions.db* | wc -c) / records_after )) bytes per record"
